@@ -1,0 +1,99 @@
+"""Argument parsing and exit codes: 0 success, 1 content or build error, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import BuildError
+
+COMMANDS = ("build", "check", "serve", "new", "comments")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitegen", description="Bygger bloggen med återbesök från posts/ till en statisk webbplats.")
+    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: the current folder)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build the site into the output folder")
+    _site_options(b)
+    b.add_argument("--output", type=Path, help="output folder (default: config.yaml's output_dir, _site/)")
+    b.add_argument("--verbose", "-v", action="store_true", help="print timings and counts per stage")
+
+    c = sub.add_parser("check", help="validate content, config, templates and links without writing output")
+    _site_options(c)
+
+    s = sub.add_parser("serve", help="build and serve the site on 127.0.0.1")
+    _site_options(s)
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+    from .comments import moderate
+
+    moderate.register(sub)
+    return p
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base-url", help="absolute URL the site will live at, e.g. https://example.org/aterbesok/")
+    p.add_argument("--drafts", action="store_true", help="include posts with draft: true")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `sitegen` alone, or with only build options, means `build`
+    if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help") for a in argv):
+        argv = ["build", *argv]
+    args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except BuildError as exc:
+        report_errors(exc)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+def report_errors(exc: BuildError) -> None:
+    for error in exc.errors:
+        print(error, file=sys.stderr)
+    n = len(exc.errors)
+    print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from . import pipeline
+
+    root = args.root.resolve()
+    if args.command == "comments":
+        config, _ = pipeline.load_settings(pipeline.BuildOptions(root))
+        return args.func(args, root / config.comments.dir)
+    opts = pipeline.BuildOptions(
+        root=root,
+        output=getattr(args, "output", None),
+        base_url=args.base_url,
+        drafts=args.drafts,
+    )
+    if args.command == "check":
+        report = pipeline.check(opts)
+        print(f"ok: {report.posts} posts, {report.pages} pages, {report.files} files; no problems found", file=sys.stderr)
+        return 0
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(opts, args.port)
+    report = pipeline.build(opts)
+    w = report.write
+    print(
+        f"built {report.posts} posts into {report.output}: {report.files} files "
+        f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
+        file=sys.stderr,
+    )
+    if args.verbose:
+        for stage, seconds in report.timings.items():
+            print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=sys.stderr)
+    return 0

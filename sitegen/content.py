@@ -1,0 +1,190 @@
+"""Finding posts and pages on disk and splitting their front matter from the body."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .errors import BuildError, SourceError
+from .markdown import Rendered, render, shorten
+from .registry import Registry
+from .urls import Urls
+from .validate import PageMeta, PostMeta, check_page, check_post
+from .yamlsource import YamlDocument, YamlError, parse
+
+POSTS_DIR = "posts"
+PAGES_DIR = "pages"
+ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".pdf"})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A post or page on disk."""
+
+    path: Path  # absolute path of the Markdown file
+    rel: str  # path from the project root, as shown in messages
+    key: str  # stable identifier: the file stem, or the folder name for <name>/index.md
+    kind: str  # 'post' or 'page'
+    assets: tuple[str, ...]  # files beside a folder's index.md, relative to that folder
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source split into front matter (with key lines) and Markdown body."""
+
+    source: SourceFile
+    meta: YamlDocument
+    body: str
+    body_line: int  # line of the file where the body starts
+    digest: str  # hash of the file's bytes and its assets' bytes
+
+
+def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
+    """Every ``folder/*.md`` and ``folder/<name>/index.md``, sorted by path."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found: list[SourceFile] = []
+    for entry in sorted(base.iterdir()):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_file() and entry.suffix == ".md":
+            found.append(SourceFile(entry, f"{folder}/{entry.name}", entry.stem, kind, ()))
+        elif entry.is_dir() and (entry / "index.md").is_file():
+            assets = tuple(
+                str(p.relative_to(entry)).replace("\\", "/")
+                for p in sorted(entry.rglob("*"))
+                if p.is_file() and p.name != "index.md" and not p.name.startswith(".")
+            )
+            found.append(SourceFile(entry / "index.md", f"{folder}/{entry.name}/index.md", entry.name, kind, assets))
+    return found
+
+
+def read_document(source: SourceFile) -> Document:
+    """Read one source; raise BuildError naming the file and line for unreadable input."""
+    raw = source.path.read_bytes()
+    digest = hashlib.sha256(raw)
+    for asset in source.assets:
+        digest.update(asset.encode() + b"\0" + (source.path.parent / asset).read_bytes())
+    text = decode(raw, source.rel)
+    meta, body, body_line = split_front_matter(text, source.rel)
+    return Document(source, meta, body, body_line, digest.hexdigest())
+
+
+def decode(raw: bytes, rel: str) -> str:
+    """UTF-8 with or without BOM, LF or CRLF, to text with LF line ends."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError(
+            [SourceError(rel, line, "is not valid UTF-8 text; save the file as UTF-8")]
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str) -> tuple[YamlDocument, str, int]:
+    """Front matter between '---' lines at the top, parsed with line numbers, and the body."""
+    if not text.startswith("---\n"):
+        raise BuildError(
+            [SourceError(rel, 1, "missing front matter: the file must start with a line '---', "
+                         "then 'title:', 'date:' and the other keys, then '---'")]
+        )
+    end = text.find("\n---\n", 3)
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end == -1:
+        raise BuildError([SourceError(rel, 1, "front matter is not closed: add a line '---' after the last key")])
+    yaml_text = text[4 : end + 1]
+    try:
+        meta = parse(yaml_text, first_line=2)
+    except YamlError as exc:
+        raise BuildError([SourceError(rel, exc.line, exc.message)]) from None
+    if not isinstance(meta.data, dict):
+        raise BuildError([SourceError(rel, 2, "front matter must be 'key: value' lines")])
+    body_line = yaml_text.count("\n") + 3
+    return meta, text[end + 5 :], body_line
+
+
+@dataclass(frozen=True)
+class Post:
+    """One visit, validated and rendered to HTML; the unit every index points at by ``key``."""
+
+    key: str  # file stem or folder name; unique, stable across edits of the title
+    source: str  # path from the project root, for messages
+    meta: PostMeta
+    url: str  # site path, e.g. '2017/03/aterbesok-i-finspang/'
+    html: str  # the rendered body
+    summary: str  # plain text: front-matter summary or the first paragraph
+    assets: tuple[str, ...]  # files to copy beside the post's index.html
+    digest: str  # hash of the source bytes (and assets)
+    links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page such as 'Om bloggen'."""
+
+    key: str
+    source: str
+    meta: PageMeta
+    url: str
+    html: str
+    summary: str
+    assets: tuple[str, ...]
+    digest: str
+    links: tuple[tuple[str, int], ...]
+
+
+def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post:
+    """Read, validate and render one post; raise BuildError with every problem in it."""
+    doc = read_document(source)
+    errors: list[SourceError] = []
+    meta = check_post(doc.meta, source.rel, source.key, config, registry, errors)
+    rendered = _render_body(doc, config.base_path, errors)
+    if errors or meta is None:
+        raise BuildError(errors)
+    return Post(
+        key=source.key,
+        source=source.rel,
+        meta=meta,
+        url=urls.post(meta.date, meta.slug),
+        html=rendered.html,
+        summary=meta.summary.strip() if meta.summary else shorten(rendered.first_paragraph),
+        assets=source.assets,
+        digest=doc.digest,
+        links=tuple((href, doc.body_line + line) for href, line in rendered.links),
+    )
+
+
+def load_page(source: SourceFile, config: Config) -> Page:
+    """Read, validate and render one standalone page."""
+    doc = read_document(source)
+    errors: list[SourceError] = []
+    meta = check_page(doc.meta, source.rel, source.key, errors)
+    rendered = _render_body(doc, config.base_path, errors)
+    if errors or meta is None:
+        raise BuildError(errors)
+    return Page(
+        key=source.key,
+        source=source.rel,
+        meta=meta,
+        url=f"{meta.slug}/",
+        html=rendered.html,
+        summary=meta.summary.strip() if meta.summary else shorten(rendered.first_paragraph),
+        assets=source.assets,
+        digest=doc.digest,
+        links=tuple((href, doc.body_line + line) for href, line in rendered.links),
+    )
+
+
+def _render_body(doc: Document, base_path: str, errors: list[SourceError]) -> Rendered:
+    rendered = render(doc.body, base_path)
+    for line in rendered.images_without_alt:
+        errors.append(
+            SourceError(doc.source.rel, doc.body_line + line,
+                        "image without alt text: describe it, e.g. ![Deltagarna vid mötet](bild.jpg)")
+        )
+    return rendered

@@ -1,0 +1,42 @@
+"""Problems found in sources, reported as ``path:line: message`` and collected before exiting."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class SourceError:
+    """One problem in one source file; ``line`` counts from 1 at the top of the file (0: whole file)."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+class BuildError(Exception):
+    """Raised with every problem found, so a run reports all of them at once."""
+
+    def __init__(self, errors: Iterable[SourceError]):
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
+    """``; did you mean 'X'?`` for the closest candidates, or an empty string."""
+    candidates = list(candidates)
+    folded = {c.casefold(): c for c in candidates}
+    matches = difflib.get_close_matches(word.casefold(), list(folded), n=n, cutoff=0.6)
+    if not matches:
+        return ""
+    names = [f"'{folded[m]}'" for m in matches]
+    if len(names) == 1:
+        return f"; did you mean {names[0]}?"
+    return f"; did you mean {', '.join(names[:-1])} or {names[-1]}?"

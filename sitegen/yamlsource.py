@@ -1,0 +1,72 @@
+"""YAML parsing that keeps the line of every key, so errors can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+# The C loader is several times faster; fall back to pure Python where libyaml is missing.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path = tuple  # a key path such as ("plan_areas", 0, "name")
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Parsed data plus the 1-based line of each key path, counted from ``first_line``."""
+
+    data: Any
+    lines: dict[Path, int]
+
+    def line(self, *path: Any, default: int = 0) -> int:
+        """Line of the deepest known prefix of ``path``."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return default
+
+
+class YamlError(ValueError):
+    """Bad YAML, with the 1-based line where the parser stopped."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; line numbers are offset so line 1 of ``text`` is ``first_line``."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:  # e.g. constructor errors without a mark
+        raise YamlError(first_line, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+    if node is not None:
+        _record(node, (), first_line, lines)
+    return YamlDocument(data, lines)
+
+
+def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]) -> None:
+    lines[path] = first_line + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                sub = path + (key.value,)
+                _record(value, sub, first_line, lines)
+                lines[sub] = first_line + key.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record(item, path + (i,), first_line, lines)
