@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from .errors import BuildError
 
@@ -29,10 +30,23 @@ def parser() -> argparse.ArgumentParser:
     _site_options(s)
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
+    n = sub.add_parser("new", help="write a new draft post and print its path")
+    n.add_argument("title", help="the post's title, in quotes")
+    n.add_argument("--municipality", help="the municipality visited, e.g. Borås")
+    n.add_argument("--county", help="the county, for a county-wide visit or to state it")
+    n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
+
     from .comments import moderate
 
     moderate.register(sub)
     return p
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: '{value}'; write YYYY-MM-DD") from None
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:
@@ -69,6 +83,14 @@ def run(args: argparse.Namespace) -> int:
     from . import pipeline
 
     root = args.root.resolve()
+    if args.command == "new":
+        from .scaffold import NewPost, create_post
+
+        config, registry = pipeline.load_settings(pipeline.BuildOptions(root))
+        new = NewPost(args.title, args.municipality, args.county, args.date or date.today())
+        path = create_post(root, new, config, registry)
+        print(path.relative_to(root))
+        return 0
     if args.command == "comments":
         config, _ = pipeline.load_settings(pipeline.BuildOptions(root))
         return args.func(args, root / config.comments.dir)

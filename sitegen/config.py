@@ -75,7 +75,7 @@ class Config:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def with_base_url(self, url: str) -> "Config":
+    def with_base_url(self, url: str) -> Config:
         return replace(self, base_url=normalise_base_url(url))
 
 

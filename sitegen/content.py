@@ -122,6 +122,10 @@ class Post:
     digest: str  # hash of the source bytes (and assets)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
 
+    @property
+    def comments_open(self) -> bool:
+        return self.meta.comments
+
 
 @dataclass(frozen=True)
 class Page:

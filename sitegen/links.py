@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html.parser import HTMLParser
-from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import SourceError
@@ -49,7 +49,7 @@ def check_links(
     errors: list[SourceError] = []
     from_templates: dict[str, list[str]] = {}
     for file, (_, links) in sorted(scanned.items()):
-        page_url = base_url + (file[: -len("index.html")] if file.endswith("index.html") else file)
+        page_url = base_url + (file.removesuffix("index.html"))
         for href in dict.fromkeys(links):
             target = urlsplit(urljoin(page_url, href))
             if target.scheme not in ("http", "https") or target.netloc != base.netloc:

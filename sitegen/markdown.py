@@ -51,7 +51,7 @@ def parser() -> MarkdownIt:
 def _render_link_open(self, tokens, idx, options, env):
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    if href.startswith(("http://", "https://")):
+    if href.startswith(("http://", "https://", "//")):
         token.attrSet("rel", "noopener")
     elif _site_absolute(href):
         token.attrSet("href", env["base_path"] + href[1:])
@@ -102,13 +102,16 @@ def render(body: str, base_path: str = "/") -> Rendered:
             line = tok.map[0]
         if tok.type == "paragraph_open" and not first and tokens[i + 1].children is not None:
             first = _plain(tokens[i + 1].children)
+        child_line = line  # a paragraph spans lines: count its line breaks
         for child in tok.children or ():
-            if child.type == "image":
+            if child.type in ("softbreak", "hardbreak"):
+                child_line += 1
+            elif child.type == "image":
                 if not child.content.strip():
-                    no_alt.append(line)
-                links.append((str(child.attrGet("src") or ""), line))
+                    no_alt.append(child_line)
+                links.append((str(child.attrGet("src") or ""), child_line))
             elif child.type == "link_open":
-                links.append((str(child.attrGet("href") or ""), line))
+                links.append((str(child.attrGet("href") or ""), child_line))
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(html, first, tuple(no_alt), tuple(links))
 
@@ -127,11 +130,13 @@ def _shift_headings(tokens: list[Token]) -> None:
 
 
 def _plain(children: list[Token]) -> str:
-    return " ".join(
-        "".join(c.content for c in children if c.type in ("text", "code_inline", "softbreak") or c.type == "image")
-        .replace("\n", " ")
-        .split()
-    )
+    parts = []
+    for c in children:
+        if c.type in ("text", "code_inline", "image"):
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append(" ")  # a line break separates words
+    return " ".join("".join(parts).split())
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Union
 
 from .errors import BuildError, SourceError
 
 MARKER = ".sitegen"  # marks a folder this tool made, so it never replaces anybody else's folder
 
-Content = Union[bytes, Path]  # bytes to write, or a source file to copy
+
+
+class Reuse:
+    """The previous build's file is still right: carry it over as it is."""
+
+    def __repr__(self) -> str:
+        return "REUSE"
+
+
+REUSE = Reuse()
+Content = bytes | Path | Reuse  # bytes to write, a source file to copy, or the previous output
 
 
 @dataclass(frozen=True)
@@ -24,7 +34,7 @@ class WriteReport:
     removed: int  # files of the previous build that are gone
 
 
-def _same(old: Path, content: Content) -> bool:
+def _same(old: Path, content: bytes | Path) -> bool:
     try:
         stat = old.stat()
     except OSError:
@@ -62,7 +72,7 @@ def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         previous = out / rel
-        if _same(previous, content):
+        if content is REUSE or _same(previous, content):
             try:
                 os.link(previous, target)
             except OSError:  # e.g. a file system without hard links

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
+from .cache import BuildCache, Recorded, cache_key, digest, load_cache, save_cache, stat_signature, tree_digest
 from .comments import sanitize, store
 from .config import Config, load_config
-from .content import POSTS_DIR, PAGES_DIR, Page, Post, find_sources, load_page, load_post
+from .content import PAGES_DIR, POSTS_DIR, Page, Post, find_sources, load_page, load_post
 from .errors import BuildError, SourceError
 from .feeds import render_feed
 from .index import Site, build_index
+from .inputs import all_posts, feed_fingerprint, page_fingerprint, site_fingerprint
 from .links import check_links
 from .opendata import render_csv, render_json
-from .output import Content, WriteReport, check_output_dir, write_site
+from .output import REUSE, Content, WriteReport, check_output_dir, write_site
 from .plan import PageJob, feed_paths, plan_pages
 from .registry import Registry, load_registry
-from .render import environment, render_all
+from .render import TEMPLATES_DIR, environment, render_all
 from .sitemap import render_robots, render_sitemap
 from .urls import Urls
 
@@ -55,10 +57,11 @@ class BuildReport:
 
     output: Path
     posts: int
-    pages: int  # HTML pages rendered
+    pages: int  # HTML pages rendered this time (the others were unchanged)
     files: int  # files in the output
     write: WriteReport | None
     timings: dict[str, float]
+    comment_targets: Mapping[str, tuple[str, bool]]  # post key -> (URL path, comments open), for the receiver
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,10 @@ class Rendered:
 
     site: Site
     jobs: list[PageJob]
-    html: Mapping[str, str]  # output file -> HTML
-    files: Mapping[str, Content]  # output file -> bytes or source file
+    html: Mapping[str, str]  # output file -> HTML of the pages rendered this time
+    files: Mapping[str, Content]  # output file -> bytes, source file or REUSE
+    cache: BuildCache  # sources seen this time; outputs as recorded before
+    fingerprints: Mapping[str, str]  # output file -> the inputs it was made from
 
 
 def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
@@ -78,24 +83,34 @@ def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
     return config, load_registry()
 
 
-def load_content(root: Path, config: Config, registry: Registry, drafts: bool) -> tuple[list[Post], list[Page]]:
-    """Every post and page, validated and rendered to HTML; all problems in all files at once."""
+def load_content(
+    root: Path, config: Config, registry: Registry, drafts: bool, cache: BuildCache
+) -> tuple[list[Post], list[Page]]:
+    """Every post and page, validated and rendered to HTML; all problems in all files at once.
+
+    A source whose size and modification time match the cache is not read again; ``cache.sources``
+    is replaced by what this build saw, so deleted and renamed files drop out.
+    """
     urls = Urls.for_config(config)
     errors: list[SourceError] = []
     posts: list[Post] = []
     pages: list[Page] = []
-    for source in find_sources(root, POSTS_DIR, "post"):
+    seen: dict[str, tuple] = {}
+    sources = find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    for source in sources:
+        signature = stat_signature([source.path, *(source.path.parent / a for a in source.assets)])
+        record = cache.source(source.rel, signature)
         try:
-            posts.append(load_post(source, config, registry, urls))
+            if record is None:
+                record = load_post(source, config, registry, urls) if source.kind == "post" else load_page(source, config)
         except BuildError as exc:
             errors.extend(exc.errors)
-    for source in find_sources(root, PAGES_DIR, "page"):
-        try:
-            pages.append(load_page(source, config))
-        except BuildError as exc:
-            errors.extend(exc.errors)
+            continue
+        seen[source.rel] = (signature, record)
+        (posts if source.kind == "post" else pages).append(record)
     if errors:
         raise BuildError(errors)
+    cache.sources = seen
     if not drafts:
         posts = [p for p in posts if not p.meta.draft]
         pages = [p for p in pages if not p.meta.draft]
@@ -116,15 +131,36 @@ def load_comments(root: Path, config: Config, posts: list[Post]) -> dict[str, tu
     return {key: tuple(sanitize.render_comment(c) for c in items) for key, items in approved.items()}
 
 
-def assemble(root: Path, site: Site, jobs: list[PageJob], html: Mapping[str, str]) -> dict[str, Content]:
-    """Every output file: pages, feeds, sitemap, open data, static files and post images."""
-    files: dict[str, Content] = {name: text.encode("utf-8") for name, text in html.items()}
+def assemble(
+    root: Path,
+    site: Site,
+    jobs: list[PageJob],
+    html: Mapping[str, str],
+    cache: BuildCache | None,
+    out: Path | None,
+    shared: str,
+    fingerprints: dict[str, str],
+) -> dict[str, Content]:
+    """Every output file: pages, feeds, sitemap, open data, static files and post images.
+
+    Machine-readable outputs are fingerprinted like pages (``fingerprints`` gains them), so an
+    unchanged feed is neither rebuilt nor rewritten.
+    """
+    files: dict[str, Content] = {job.file: REUSE for job in jobs}
+    files.update((name, text.encode("utf-8")) for name, text in html.items())
+
+    def produce(file: str, fingerprint: str, make, *args) -> None:
+        fingerprints[file] = fingerprint
+        reuse = cache is not None and out is not None and cache.unchanged(out, file, fingerprint)
+        files[file] = REUSE if reuse else make(site, *args)
+
     for path, ref in feed_paths(site):
-        files[path] = render_feed(site, path, ref)
-    files["sitemap.xml"] = render_sitemap(site, jobs)
-    files["robots.txt"] = render_robots(site)
-    files["besok.json"] = render_json(site)
-    files["besok.csv"] = render_csv(site)
+        produce(path, feed_fingerprint(site, shared, path, ref), render_feed, path, ref)
+    everything = digest(shared, all_posts(site), [j.path for j in jobs])
+    produce("sitemap.xml", everything, render_sitemap, jobs)
+    produce("robots.txt", shared, render_robots)
+    produce("besok.json", everything, render_json)
+    produce("besok.csv", everything, render_csv)
     static = root / STATIC_DIR
     if static.is_dir():
         for p in sorted(static.rglob("*")):
@@ -137,38 +173,71 @@ def assemble(root: Path, site: Site, jobs: list[PageJob], html: Mapping[str, str
     return files
 
 
-def render_site(opts: BuildOptions, timings: Timings) -> Rendered:
-    """Everything up to, but not including, writing files."""
+def render_site(opts: BuildOptions, timings: Timings, cache: BuildCache | None = None, out: Path | None = None) -> Rendered:
+    """Everything up to, but not including, writing files.
+
+    With a cache, pages whose recorded inputs are unchanged are not rendered again: they are
+    marked REUSE and carried over from ``out``. Without one, everything is rendered.
+    """
     config, registry = load_settings(opts)
+    endpoint = opts.comment_endpoint or config.comments.endpoint
+    templates = tree_digest(opts.root / TEMPLATES_DIR)
+    sources_key = cache_key(config, registry.digest)
+    if cache is None or cache.key != sources_key:
+        cache = BuildCache(sources_key)
     timings.lap("config")
-    posts, pages = load_content(opts.root, config, registry, opts.drafts)
+    posts, pages = load_content(opts.root, config, registry, opts.drafts, cache)
     comments = load_comments(opts.root, config, posts)
     timings.lap("read")
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)
     timings.lap("index")
-    env = environment(opts.root, site, opts.comment_endpoint or config.comments.endpoint)
-    html = render_all(env, site, jobs, comments)
+    shared = site_fingerprint(cache_key(sources_key, templates, endpoint, opts.drafts, str(out)), site)
+    fingerprints: dict[str, str] = {}
+    todo: list[PageJob] = []
+    for job in jobs:
+        fingerprints[job.file] = page_fingerprint(site, job, comments, shared)
+        if out is None or not cache.unchanged(out, job.file, fingerprints[job.file]):
+            todo.append(job)
+    env = environment(opts.root, site, endpoint)
+    html = render_all(env, site, todo, comments)
     timings.lap("render")
-    files = assemble(opts.root, site, jobs, html)
+    files = assemble(opts.root, site, jobs, html, cache if out is not None else None, out, shared, fingerprints)
     timings.lap("assemble")
-    return Rendered(site, jobs, html, files)
+    return Rendered(site, jobs, html, files, cache, fingerprints)
 
 
 def output_dir(opts: BuildOptions, config: Config) -> Path:
     return opts.output if opts.output is not None else opts.root / config.output_dir
 
 
-def build(opts: BuildOptions) -> BuildReport:
+def build(opts: BuildOptions, use_cache: bool = True) -> BuildReport:
     """Build the site into its output folder; on any problem raise BuildError and leave the folder as it was."""
     timings = Timings()
-    config, _ = load_settings(opts)
-    out = output_dir(opts, config)
+    config, registry = load_settings(opts)
+    out = output_dir(opts, config).resolve()
     check_output_dir(out)
-    result = render_site(opts, timings)
+    cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
+    result = render_site(opts, timings, cache, out)
     report = write_site(out, result.files)
     timings.lap("write")
-    return BuildReport(out, len(result.site.posts), len(result.jobs), len(result.files), report, timings.stages)
+    if use_cache:
+        result.cache.outputs = record_outputs(out, result.fingerprints)
+        save_cache(opts.root, result.cache, out)
+        timings.lap("cache")
+    return BuildReport(out, len(result.site.posts), len(result.html), len(result.files), report, timings.stages, _targets(result.site))
+
+
+def _targets(site: Site) -> dict[str, tuple[str, bool]]:
+    return {p.key: (site.urls.href(p.url), p.comments_open) for p in site.posts}
+
+
+def record_outputs(out: Path, fingerprints: Mapping[str, str]) -> dict[str, Recorded]:
+    recorded = {}
+    for file, fingerprint in fingerprints.items():
+        st = (out / file).stat()
+        recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
+    return recorded
 
 
 def check(opts: BuildOptions) -> BuildReport:
@@ -187,4 +256,4 @@ def check(opts: BuildOptions) -> BuildReport:
     timings.lap("links")
     if errors:
         raise BuildError(errors)
-    return BuildReport(Path(), len(result.site.posts), len(result.jobs), len(result.files), None, timings.stages)
+    return BuildReport(Path(), len(result.site.posts), len(result.jobs), len(result.files), None, timings.stages, _targets(result.site))

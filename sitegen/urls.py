@@ -46,7 +46,7 @@ class Urls:
     base_path: str  # path of base_url, starts and ends in '/'
 
     @classmethod
-    def for_config(cls, config: Config) -> "Urls":
+    def for_config(cls, config: Config) -> Urls:
         return cls(config.urls, config.base_url, config.base_path)
 
     def post(self, date: datetime, post_slug: str) -> str:

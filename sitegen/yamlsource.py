@@ -41,6 +41,7 @@ class YamlError(ValueError):
 def parse(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; line numbers are offset so line 1 of ``text`` is ``first_line``."""
     loader = Loader(text)
+    node = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -48,9 +49,15 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} started on line {first_line + exc.context_mark.line})"
         raise YamlError(line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:  # e.g. constructor errors without a mark
         raise YamlError(first_line, f"invalid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a scalar that looks like a date but is not one: 2017-02-30
+        bad = _bad_scalar(node)
+        line, what = (bad.start_mark.line, f"'{bad.value}' is not a valid value") if bad is not None else (0, "invalid value")
+        raise YamlError(first_line + line, f"invalid YAML: {what} ({exc})") from None
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}
@@ -59,12 +66,34 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
     return YamlDocument(data, lines)
 
 
+def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
+    """The first scalar that cannot be constructed on its own."""
+    stack = [node]
+    while stack:
+        n = stack.pop(0)
+        if isinstance(n, yaml.ScalarNode):
+            try:
+                Loader("").construct_object(n)
+            except (ValueError, OverflowError):
+                return n
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(item for pair in n.value for item in pair)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return None
+
+
 def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]) -> None:
     lines[path] = first_line + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 sub = path + (key.value,)
+                if sub in lines:  # YAML keeps only the last of two equal keys: a value would be lost silently
+                    raise YamlError(
+                        first_line + key.start_mark.line,
+                        f"invalid YAML: '{key.value}' appears twice (first on line {lines[sub]}); keep one",
+                    )
                 _record(value, sub, first_line, lines)
                 lines[sub] = first_line + key.start_mark.line
     elif isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,113 @@
+"""Recorded inputs per output, so a rebuild redoes only what changed and is never wrong.
+
+The cache lives in .sitegen-cache/ beside config.yaml. Its key covers the generator's
+version, the config, the registry, the templates and the command-line options; any
+mismatch, a missing file or an unreadable one means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_DIR = ".sitegen-cache"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What an output file was made from, and the file as it was written."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildCache:
+    """Sources already read and outputs already written by the previous build with the same settings."""
+
+    key: str
+    sources: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # rel path -> (stat signature, Post/Page)
+    outputs: dict[str, Recorded] = field(default_factory=dict)  # output file -> record
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. the search bundle's file list
+
+    def source(self, rel: str, signature: tuple) -> Any | None:
+        hit = self.sources.get(rel)
+        return hit[1] if hit is not None and hit[0] == signature else None
+
+    def unchanged(self, out: Path, file: str, fingerprint: str) -> bool:
+        """The output was made from the same inputs and nobody touched the file since."""
+        rec = self.outputs.get(file)
+        if rec is None or rec.fingerprint != fingerprint:
+            return False
+        try:
+            st = (out / file).stat()
+        except OSError:
+            return False
+        return st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of reprs; inputs are plain data, so their repr is stable."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """Hash of every file's path and bytes under ``folder``."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def stat_signature(paths: list[Path]) -> tuple:
+    """Size and modification time of a source and its assets: cheap to check on every build."""
+    sig = []
+    for p in paths:
+        st = p.stat()
+        sig.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(sig)
+
+
+def cache_key(*settings: Any) -> str:
+    return digest(FORMAT, __version__, *settings)
+
+
+def _cache_file(root: Path, out: Path) -> Path:
+    # one cache per output folder, so `serve` and `build` do not undo each other's work
+    return root / CACHE_DIR / f"build-{digest(str(out))[:12]}.pickle"
+
+
+def load_cache(root: Path, key: str, out: Path) -> BuildCache:
+    path = _cache_file(root, out)
+    try:
+        with open(path, "rb") as f:
+            cached = pickle.load(f)
+    # missing, truncated, or written by another version: all mean "build everything"
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        return BuildCache(key)
+    if not isinstance(cached, BuildCache) or cached.key != key:
+        return BuildCache(key)
+    return cached
+
+
+def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
+    path = _cache_file(root, out)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
