@@ -1,0 +1,109 @@
+"""The `comments` command: list, show, approve and reject comments in the moderation queue."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC
+from pathlib import Path
+from typing import TextIO
+
+from sitegen.comments import store
+from sitegen.errors import BuildError
+
+SNIPPET = 60
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `comments list|show|approve|reject` to the program's sub-commands."""
+    p = subparsers.add_parser("comments", help="moderate comments: list, show, approve, reject")
+    verbs = p.add_subparsers(dest="comments_command", metavar="{list,show,approve,reject}", required=True)
+    verbs.add_parser("list", help="pending comments, oldest first, one a line starting with the id")
+    for verb, text in (
+        ("show", "print comments in full (pending, approved or rejected)"),
+        ("approve", "publish pending (or rejected) comments with the next build"),
+        ("reject", "move pending (or approved) comments to comments/rejected/"),
+    ):
+        verbs.add_parser(verb, help=text).add_argument("ids", nargs="+", metavar="ID", help="comment id")
+    p.set_defaults(func=run)
+
+
+def _one_line(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _list(root: Path, stdout: TextIO, stderr: TextIO) -> int:
+    comments = store.pending(root)
+    for c in comments:
+        date = c.date.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        stdout.write(f"{c.id}\t{c.post}\t{_one_line(c.name, 40)}\t{date}\t{_one_line(c.text, SNIPPET)}\n")
+    if not comments:
+        stderr.write("No comments are waiting for moderation.\n")
+    return 0
+
+
+def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    status = 0
+    shown = 0
+    for comment_id in ids:
+        found = store.locate(root, comment_id)
+        if found is None:
+            stderr.write(f"comments: unknown comment id {comment_id!r}\n")
+            status = 1
+            continue
+        state, path = found
+        try:
+            c = store.load(path)
+        except BuildError as exc:
+            stderr.writelines(f"{error}\n" for error in exc.errors)
+            status = 1
+            continue
+        stdout.write("\n" * bool(shown))
+        stdout.write(
+            f"id:      {c.id}\nstatus:  {state}\npost:    {c.post}\nname:    {c.name}\n"
+            f"email:   {c.email}\nwebsite: {c.website}\ndate:    {c.date.isoformat()}\nfile:    {path}\n\n{c.text.rstrip()}\n"
+        )
+        shown += 1
+    return status
+
+
+def _move(root: Path, verb: str, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    done = "approved" if verb == "approve" else "rejected"
+    before = {i: store.locate(root, i) for i in ids}
+    try:
+        (store.approve if verb == "approve" else store.reject)(root, ids)
+    except store.UnknownComment as exc:
+        stderr.writelines(f"comments: unknown comment id {comment_id!r}\n" for comment_id in exc.ids)
+        stderr.write(f"Nothing was {done}; `comments list` shows the pending ids.\n")
+        return 1
+    for comment_id, found in before.items():
+        if found and found[0] == done:
+            stderr.write(f"{comment_id} was already {done}\n")
+        elif found:
+            stdout.write(f"{done} {comment_id}\n")
+    if verb == "approve":
+        stderr.write("Build the site to publish approved comments.\n")
+    return 0
+
+
+def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Carry out one `comments` verb; 0 on success, 1 if any id or comment file is wrong."""
+    # Resolved per call, so redirected or captured streams are honoured.
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    root = Path(root)
+    verb = args.comments_command
+    ids = list(dict.fromkeys(getattr(args, "ids", [])))
+    try:
+        if verb == "list":
+            return _list(root, stdout, stderr)
+        if verb == "show":
+            return _show(root, ids, stdout, stderr)
+        return _move(root, verb, ids, stdout, stderr)
+    except BuildError as exc:
+        stderr.writelines(f"{error}\n" for error in exc.errors)
+        return 1
+    except OSError as exc:
+        stderr.write(f"comments: {exc.strerror or exc}: {exc.filename or root}\n")
+        return 1

@@ -1,0 +1,100 @@
+"""The receiver's answer pages: small self-contained HTML documents, no scripts or styles."""
+
+from __future__ import annotations
+
+from html import escape
+
+from sitegen.comments import form as f
+
+ALLOWED_TAGS_HTML = " ".join(
+    f"<code>{escape(tag, quote=False)}</code>"
+    for tag in (
+        '<a href="" title="">', '<abbr title="">', '<acronym title="">', "<b>",
+        '<blockquote cite="">', "<cite>", "<code>", '<del datetime="">', "<em>",
+        "<i>", '<q cite="">', "<strike>", "<strong>",
+    )
+)
+
+# (field, element id, label, required, input attributes, maxlength), in the order of the form on the post.
+_FIELDS = (
+    (f.NAME, "kf-namn", "Namn", True, 'type="text" autocomplete="name"', f.MAX_NAME),
+    (f.EMAIL, "kf-epost", "E-post", True, 'type="email" autocomplete="email"', f.MAX_EMAIL),
+    (f.WEBSITE, "kf-webbplats", "Webbplats", False, 'type="text" inputmode="url" autocomplete="url"', f.MAX_WEBSITE),
+    (f.COMMENT, "kf-kommentar", "Kommentar", True, "", f.MAX_COMMENT),
+)
+
+
+def document(title: str, body: str) -> str:
+    """A complete Swedish HTML page around ``body``."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="strict-origin-when-cross-origin">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _back(url: str) -> str:
+    if not url:
+        return ""
+    return f'<p><a href="{escape(url + "#kommentarer")}">Tillbaka till inlägget</a></p>'
+
+
+def message(heading: str, text: str, back: str = "", error: bool = True) -> str:
+    """A page with one heading, one message and a link back to the post if known."""
+    title = f"Fel: {heading}" if error else heading
+    return document(title, f"<h1>{escape(heading)}</h1>\n<p>{escape(text)}</p>\n{_back(back)}")
+
+
+def received(back: str) -> str:
+    """The answer to a stored comment."""
+    return document(
+        "Tack för din kommentar",
+        "<h1>Tack för din kommentar!</h1>\n"
+        "<p>Din kommentar har tagits emot och granskas innan den publiceras. "
+        "Den syns på sidan när en moderator har godkänt den.</p>\n" + _back(back),
+    )
+
+
+def _field(name: str, ident: str, label: str, required: bool, attrs: str, limit: int, value: str, error: str) -> str:
+    star = ' <span class="sg-required" aria-hidden="true">*</span>' if required else ""
+    hint = ' <span class="sg-hint">(publiceras inte)</span>' if name == f.EMAIL else ""
+    req = ' required aria-required="true"' if required else ""
+    err = ""
+    if error:
+        req += f' aria-invalid="true" aria-describedby="{ident}-fel"'
+        err = f'\n<p id="{ident}-fel" class="sg-field-error">Fel: {escape(error)}</p>'
+    if name == f.COMMENT:
+        control = f'<textarea id="{ident}" name="{name}" rows="8" maxlength="{limit}"{req}>\n{escape(value)}</textarea>'
+    else:
+        control = f'<input id="{ident}" name="{name}" {attrs} maxlength="{limit}"{req} value="{escape(value)}">'
+    return f'<div class="sg-field">\n<label for="{ident}">{label}{star}{hint}</label>{err}\n{control}\n</div>'
+
+
+def form_errors(errors: dict[str, str], values: dict[str, str], post_key: str, back: str) -> str:
+    """The form again, filled in, with every problem listed and marked at its field."""
+    summary = "\n".join(
+        f'<li><a href="#{ident}">{escape(errors[name])}</a></li>' for name, ident, *_ in _FIELDS if name in errors
+    )
+    fields = "\n".join(
+        _field(name, ident, label, req, attrs, limit, values.get(name, ""), errors.get(name, ""))
+        for name, ident, label, req, attrs, limit in _FIELDS
+    )
+    body = (
+        "<h1>Kommentaren kunde inte skickas</h1>\n"
+        '<div class="sg-error-summary">\n<h2 id="fel-rubrik">Rätta följande och skicka igen:</h2>\n'
+        f'<ul>\n{summary}\n</ul>\n</div>\n'
+        # No action: the form posts back to the address that answered, i.e. the receiver.
+        '<form id="kommentarsformular" method="post" accept-charset="UTF-8">\n'
+        "<p>Din e-postadress publiceras inte. Fält markerade med * är obligatoriska. "
+        f"Kommentarer granskas innan de publiceras. Tillåtna HTML-taggar: {ALLOWED_TAGS_HTML}</p>\n"
+        f'<input type="hidden" name="{f.POST}" value="{escape(post_key)}">\n'
+        f'<input type="hidden" name="{f.RETURN}" value="{escape(back)}">\n'
+        f"{fields}\n"
+        '<div class="sg-honeypot" hidden>\n<label for="kf-hemsida">Lämna detta fält tomt</label>\n'
+        f'<input id="kf-hemsida" name="{f.HONEYPOT}" type="text" tabindex="-1" autocomplete="off">\n</div>\n'
+        '<button type="submit">Skicka kommentar</button>\n</form>\n' + _back(back)
+    )
+    return document("Fel: Kommentaren kunde inte skickas", body)

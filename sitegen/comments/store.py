@@ -1,0 +1,327 @@
+"""Comment files: one YAML file per comment in pending/, <post-key>/ or rejected/."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from sitegen.errors import BuildError, SourceError, suggest
+
+PENDING = "pending"
+REJECTED = "rejected"
+RESERVED = frozenset({PENDING, REJECTED})
+KEYS = ("id", "post", "name", "email", "website", "date", "text")
+REQUIRED = frozenset({"id", "post", "name", "date", "text"})
+# Ids become file names and HTML ids, so they may hold no path or space characters.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):
+    """Writes multi-line text as a literal block, so files stay readable and diffable."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment as stored; ``date`` is tz-aware UTC and ``text`` is the raw submission."""
+
+    id: str
+    post: str
+    name: str
+    email: str
+    website: str
+    date: datetime
+    text: str
+
+
+class UnknownComment(KeyError):
+    """Raised with every id that names no comment the operation can act on."""
+
+    def __init__(self, ids: Sequence[str]):
+        self.ids = tuple(ids)
+        super().__init__(", ".join(self.ids))
+
+    def __str__(self) -> str:
+        return "unknown comment id: " + ", ".join(self.ids)
+
+
+def new_id(now: datetime) -> str:
+    """A unique, unguessable id whose UTC timestamp prefix sorts ids by time."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{secrets.token_hex(8)}"
+
+
+def valid_post_key(key: str) -> bool:
+    """Whether ``key`` can name a folder of approved comments."""
+    return bool(key) and key not in RESERVED and not key.startswith(".") and not re.search(r"[/\\\x00-\x1f]", key)
+
+
+def dump(comment: Comment) -> str:
+    """The YAML text of a comment file."""
+    data = {
+        "id": comment.id,
+        "post": comment.post,
+        "name": comment.name,
+        "email": comment.email,
+        "website": comment.website,
+        "date": comment.date.astimezone(UTC).isoformat(),
+        "text": comment.text,
+    }
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform can open a directory.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically, never replacing an existing file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # unlike rename, a hard link fails if the name is taken
+        except FileExistsError:
+            raise
+        except OSError:
+            os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _fsync_dir(path.parent)
+
+
+def submit(root: Path, comment: Comment) -> Path:
+    """Store a new comment in the pending queue and return its file."""
+    if not ID_PATTERN.fullmatch(comment.id):
+        raise ValueError(f"invalid comment id {comment.id!r}")
+    folder = Path(root) / PENDING
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{comment.id}.yaml"
+    _write_new(path, dump(comment).encode("utf-8"))
+    return path
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def _parse_date(value: object) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    # A hand-written date without an offset is taken as UTC, the store's zone.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def load(path: Path) -> Comment:
+    """Read one comment file; raise BuildError naming the file and line of every problem."""
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BuildError([SourceError(name, 0, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+    except OSError as exc:
+        raise BuildError([SourceError(name, 0, f"cannot read: {exc.strerror}")]) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        # At the end of the file, where the unclosed bracket or quote began says more.
+        if context is not None and (mark is None or mark.index >= len(text.rstrip())):
+            mark = context
+        line = mark.line + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        if getattr(exc, "context", None):
+            problem = f"{exc.context}, {problem}"
+        raise BuildError([SourceError(name, line, f"invalid YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise BuildError([SourceError(name, _line(node), "a comment file must be a mapping of id, post, name, email, website, date, text")])
+    nodes = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    errors = []
+    for key in data:
+        if key not in KEYS:
+            errors.append(SourceError(name, _line(nodes.get(key)), f"unknown key {key!r}{suggest(str(key), KEYS)}"))
+    for key in sorted(REQUIRED - set(data), key=KEYS.index):
+        errors.append(SourceError(name, 1, f"missing key {key!r}"))
+    fields: dict[str, object] = {}
+    for key in KEYS:
+        if key not in data:
+            fields[key] = ""
+            continue
+        value = data[key]
+        if key == "date":
+            value = _parse_date(value)
+            if value is None:
+                errors.append(SourceError(name, _line(nodes.get(key)), "date must be an ISO 8601 date and time, e.g. 2017-03-14T10:15:00+00:00"))
+        elif value is None and key not in REQUIRED:
+            value = ""
+        elif not isinstance(value, str):
+            errors.append(SourceError(name, _line(nodes.get(key)), f"{key} must be text"))
+        elif key in REQUIRED and not value.strip():
+            errors.append(SourceError(name, _line(nodes.get(key)), f"{key} must not be empty"))
+        fields[key] = value
+    if not errors and not (ID_PATTERN.fullmatch(fields["id"]) and fields["id"] == Path(path).stem):
+        errors.append(SourceError(name, _line(nodes.get("id")), f"id {fields['id']!r} must match the file name {Path(path).stem!r}"))
+    if errors:
+        raise BuildError(errors)
+    return Comment(**fields)  # type: ignore[arg-type]
+
+
+def _load_all(paths: Sequence[Path]) -> list[Comment]:
+    comments, errors = [], []
+    for path in paths:
+        try:
+            comments.append(load(path))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BuildError(errors)
+    return sorted(comments, key=lambda c: (c.date, c.id))
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.yaml") if p.is_file() and not p.name.startswith("."))
+
+
+def pending(root: Path) -> list[Comment]:
+    """Comments awaiting moderation, oldest first."""
+    return _load_all(_files(Path(root) / PENDING))
+
+
+def _approved_folders(root: Path) -> list[Path]:
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and valid_post_key(p.name))
+
+
+def approved_files(root: Path) -> list[Path]:
+    """Every approved comment file, sorted (for cache hashing)."""
+    return [path for folder in _approved_folders(root) for path in _files(folder)]
+
+
+def approved(root: Path) -> dict[str, tuple[Comment, ...]]:
+    """Approved comments per post key, oldest first; BuildError lists every malformed file."""
+    result: dict[str, tuple[Comment, ...]] = {}
+    errors: list[SourceError] = []
+    for folder in _approved_folders(root):
+        comments = []
+        for path in _files(folder):
+            try:
+                c = load(path)
+            except BuildError as exc:
+                errors.extend(exc.errors)
+                continue
+            if c.post != folder.name:
+                errors.append(SourceError(str(path), 0, f"post {c.post!r} does not match its folder {folder.name!r}"))
+            comments.append(c)
+        if comments:
+            result[folder.name] = tuple(sorted(comments, key=lambda c: (c.date, c.id)))
+    if errors:
+        raise BuildError(sorted(errors))
+    return result
+
+
+def locate(root: Path, comment_id: str) -> tuple[str, Path] | None:
+    """Where a comment is: ("pending" | "approved" | "rejected", its file), or None."""
+    if not ID_PATTERN.fullmatch(comment_id):
+        return None
+    root = Path(root)
+    for state, folder in ((PENDING, root / PENDING), (REJECTED, root / REJECTED)):
+        path = folder / f"{comment_id}.yaml"
+        if path.is_file():
+            return state, path
+    for folder in _approved_folders(root):
+        path = folder / f"{comment_id}.yaml"
+        if path.is_file():
+            return "approved", path
+    return None
+
+
+def _move(root: Path, ids: Sequence[str], sources: set[str], target: str | None) -> None:
+    """Move comments into ``target`` (None: each to its post's folder), all ids checked first."""
+    moves: list[tuple[Path, Path]] = []
+    unknown: list[str] = []
+    errors: list[SourceError] = []
+    for comment_id in dict.fromkeys(ids):
+        found = locate(root, comment_id)
+        if found is None:
+            unknown.append(comment_id)
+            continue
+        state, path = found
+        if state not in sources:
+            continue  # already where it should be
+        try:
+            comment = load(path)
+        except BuildError as exc:
+            errors.extend(exc.errors)
+            continue
+        folder = target or comment.post
+        if target is None and not valid_post_key(folder):
+            errors.append(SourceError(str(path), 0, f"post {folder!r} cannot name a comment folder"))
+            continue
+        moves.append((path, Path(root) / folder / path.name))
+    if unknown:
+        raise UnknownComment(unknown)
+    if errors:
+        raise BuildError(errors)
+    for source, destination in moves:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, destination)
+        _fsync_dir(destination.parent)
+        _fsync_dir(source.parent)
+
+
+def approve(root: Path, ids: Sequence[str]) -> None:
+    """Move pending (or rejected) comments to their post's folder; UnknownComment names unknown ids."""
+    _move(root, ids, {PENDING, REJECTED}, None)
+
+
+def reject(root: Path, ids: Sequence[str]) -> None:
+    """Move pending (or approved) comments to rejected/; UnknownComment names unknown ids."""
+    _move(root, ids, {PENDING, "approved"}, REJECTED)

@@ -1,0 +1,133 @@
+"""The `comments` command: list, show, approve and reject, called through its functions."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sitegen.comments import moderate, store
+from sitegen.comments.store import Comment
+
+T0 = datetime(2017, 3, 14, 9, 30, tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sitegen")
+    moderate.register(p.add_subparsers(dest="command"))
+    return p
+
+
+def run(root, *argv: str) -> tuple[int, str, str]:
+    args = parser().parse_args(["comments", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    code = args.func(args, root, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def add(root, minutes: int, post: str = "2017-03-14-finspang", text: str = "Hej och tack!", name: str = "Eva Ek") -> Comment:
+    when = T0 + timedelta(minutes=minutes)
+    c = Comment(id=store.new_id(when), post=post, name=name, email="eva@example.se", website="", date=when, text=text)
+    store.submit(root, c)
+    return c
+
+
+def test_register_sets_run():
+    args = parser().parse_args(["comments", "approve", "a", "b"])
+    assert args.func is moderate.run and args.ids == ["a", "b"]
+
+
+def test_usage_errors_exit_2():
+    for argv in (["comments"], ["comments", "approve"], ["comments", "publish", "x"]):
+        with pytest.raises(SystemExit) as info:
+            parser().parse_args(argv)
+        assert info.value.code == 2
+
+
+def test_list_empty_queue_prints_nothing_on_stdout(root):
+    code, out, err = run(root, "list")
+    assert (code, out) == (0, "")
+    assert "No comments" in err
+
+
+def test_list_one_line_each_oldest_first(root):
+    later = add(root, 10, text="Andra\n\nkommentaren   med\tmycket luft " + "ord " * 40, name="Per\tPersson")
+    first = add(root, 1, post="besok-i-lycksele")
+    code, out, err = run(root, "list")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == f"{first.id}\tbesok-i-lycksele\tEva Ek\t2017-03-14 09:31\tHej och tack!"
+    fields = lines[1].split("\t")
+    assert fields[:4] == [later.id, "2017-03-14-finspang", "Per Persson", "2017-03-14 09:40"]
+    assert fields[4].startswith("Andra kommentaren med mycket luft ord") and fields[4].endswith("…")
+    assert len(fields[4]) <= moderate.SNIPPET
+    assert [line.split("\t")[0] for line in lines] == [first.id, later.id]
+
+
+def test_list_reports_malformed_files(root):
+    add(root, 1)
+    (root / "pending" / "trasig.yaml").write_text("id: [\n", encoding="utf-8")
+    code, out, err = run(root, "list")
+    assert code == 1 and out == ""
+    assert "trasig.yaml:" in err and "invalid YAML" in err
+
+
+def test_show(root):
+    c = add(root, 1, text="Rad ett\nrad två")
+    code, out, err = run(root, "show", c.id)
+    assert code == 0 and err == ""
+    assert f"id:      {c.id}\n" in out
+    assert "status:  pending\n" in out and "email:   eva@example.se\n" in out
+    assert out.endswith("\n\nRad ett\nrad två\n")
+
+
+def test_show_unknown_ids_reports_all(root):
+    c = add(root, 1)
+    code, out, err = run(root, "show", "nope", c.id, "../x")
+    assert code == 1
+    assert c.id in out
+    assert "unknown comment id 'nope'" in err and "unknown comment id '../x'" in err
+
+
+def test_approve(root):
+    a, b = add(root, 1), add(root, 2, post="besok-i-lycksele")
+    code, out, err = run(root, "approve", a.id, b.id)
+    assert code == 0
+    assert out == f"approved {a.id}\napproved {b.id}\n"
+    assert "Build the site" in err
+    assert store.pending(root) == []
+    assert store.approved(root) == {"2017-03-14-finspang": (a,), "besok-i-lycksele": (b,)}
+    code, out, err = run(root, "approve", a.id)
+    assert (code, out) == (0, "") and "already approved" in err
+
+
+def test_reject(root):
+    a, b = add(root, 1), add(root, 2)
+    code, out, _err = run(root, "reject", b.id)
+    assert (code, out) == (0, f"rejected {b.id}\n")
+    assert [c.id for c in store.pending(root)] == [a.id]
+    assert (root / "rejected" / f"{b.id}.yaml").is_file()
+    assert store.approved(root) == {}
+
+
+@pytest.mark.parametrize("verb", ["approve", "reject"])
+def test_unknown_ids_change_nothing(root, verb):
+    a = add(root, 1)
+    code, out, err = run(root, verb, a.id, "finns-inte", "20990101T000000000000Z-0000000000000000")
+    assert code == 1 and out == ""
+    assert "unknown comment id 'finns-inte'" in err
+    assert "unknown comment id '20990101T000000000000Z-0000000000000000'" in err
+    assert [c.id for c in store.pending(root)] == [a.id]
+    assert store.approved(root) == {}
+
+
+def test_approve_reports_a_malformed_comment(root):
+    (root / "pending").mkdir(parents=True)
+    (root / "pending" / "x1.yaml").write_text("id: x1\npost: p\nname: Eva\n", encoding="utf-8")
+    code, out, err = run(root, "approve", "x1")
+    assert code == 1 and out == ""
+    assert "x1.yaml:1: missing key 'date'" in err
+    assert (root / "pending" / "x1.yaml").exists()

