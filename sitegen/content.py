@@ -184,6 +184,11 @@ def load_page(source: SourceFile, config: Config) -> Page:
     )
 
 
+def load_source(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post | Page:
+    """A post or a page, whichever the source is."""
+    return load_post(source, config, registry, urls) if source.kind == "post" else load_page(source, config)
+
+
 def _render_body(doc: Document, base_path: str, errors: list[SourceError]) -> Rendered:
     rendered = render(doc.body, base_path)
     for line in rendered.images_without_alt:
