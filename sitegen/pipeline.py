@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from .cache import BuildCache, Recorded, cache_key, digest, load_cache, save_cache, stat_signature, tree_digest
 from .comments import sanitize, store
 from .config import Config, load_config
-from .content import PAGES_DIR, POSTS_DIR, Page, Post, find_sources, load_page, load_post
+from .content import PAGES_DIR, POSTS_DIR, Page, Post, SourceFile, find_sources, load_source
 from .errors import BuildError, SourceError
 from .feeds import render_feed
 from .index import Site, build_index
@@ -18,13 +19,17 @@ from .inputs import all_posts, feed_fingerprint, page_fingerprint, site_fingerpr
 from .links import check_links
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, WriteReport, check_output_dir, write_site
+from .parallel import map_sources
 from .plan import PageJob, feed_paths, plan_pages
 from .registry import Registry, load_registry
 from .render import TEMPLATES_DIR, environment, render_all
+from .search import search_files
 from .sitemap import render_robots, render_sitemap
 from .urls import Urls
 
 STATIC_DIR = "static"
+COMMENT_TARGETS = "kommentarer.json"
+RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -97,17 +102,29 @@ def load_content(
     pages: list[Page] = []
     seen: dict[str, tuple] = {}
     sources = find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    records: dict[str, Post | Page] = {}
+    todo: list[SourceFile] = []
+    signatures = {}
     for source in sources:
-        signature = stat_signature([source.path, *(source.path.parent / a for a in source.assets)])
-        record = cache.source(source.rel, signature)
-        try:
-            if record is None:
-                record = load_post(source, config, registry, urls) if source.kind == "post" else load_page(source, config)
-        except BuildError as exc:
-            errors.extend(exc.errors)
-            continue
-        seen[source.rel] = (signature, record)
-        (posts if source.kind == "post" else pages).append(record)
+        signatures[source.rel] = stat_signature([source.path, *(source.path.parent / a for a in source.assets)])
+        record = cache.source(source.rel, signatures[source.rel])
+        if record is None:
+            todo.append(source)
+        else:
+            records[source.rel] = record
+    for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls)):
+        if isinstance(result, tuple):
+            errors.extend(result)
+        else:
+            records[source.rel] = result
+    racy = time.time_ns() - RACY_NS
+    for source in sources:
+        if source.rel in records:
+            # a file changed within the clock's resolution of now may change again with the same
+            # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
+            fresh = any(mtime > racy for _, mtime, _ in signatures[source.rel])
+            seen[source.rel] = (("racy",) if fresh else signatures[source.rel], records[source.rel])
+            (posts if source.kind == "post" else pages).append(records[source.rel])
     if errors:
         raise BuildError(errors)
     cache.sources = seen
@@ -161,6 +178,8 @@ def assemble(
     produce("robots.txt", shared, render_robots)
     produce("besok.json", everything, render_json)
     produce("besok.csv", everything, render_csv)
+    produce(COMMENT_TARGETS, everything, render_comment_targets)
+    add_search_index(site, jobs, html, files, fingerprints, cache, out, shared)
     static = root / STATIC_DIR
     if static.is_dir():
         for p in sorted(static.rglob("*")):
@@ -171,6 +190,38 @@ def assemble(
         for asset in item.assets:
             files[item.url + asset] = folder / asset
     return files
+
+
+def render_comment_targets(site: Site) -> bytes:
+    """The posts the comment receiver accepts comments for (SITEGEN_TARGETS)."""
+    targets = {key: {"url": url, "open": is_open} for key, (url, is_open) in _targets(site).items()}
+    return (json.dumps(targets, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def add_search_index(
+    site: Site,
+    jobs: list[PageJob],
+    html: Mapping[str, str],
+    files: dict[str, Content],
+    fingerprints: dict[str, str],
+    cache: BuildCache | None,
+    out: Path | None,
+    shared: str,
+) -> None:
+    """Pagefind's bundle over every post page; carried over whole when no post page changed."""
+    post_files = [j.file for j in jobs if j.kind == "post"]
+    fingerprint = digest(shared, [fingerprints[f] for f in post_files])
+    previous = cache.extra.get("search") if cache is not None else None
+    if previous and previous[0] == fingerprint and all(cache.unchanged(out, f, fingerprint) for f in previous[1]):
+        bundle: Mapping[str, Content] = dict.fromkeys(previous[1], REUSE)
+    else:
+        # pages not rendered this time are read back from the previous output
+        pages = {f: html[f] if f in html else (out / f).read_text("utf-8") for f in post_files}
+        bundle = search_files(pages, site.urls.base_path)
+    files.update(bundle)
+    fingerprints.update(dict.fromkeys(bundle, fingerprint))
+    if cache is not None:
+        cache.extra["search"] = (fingerprint, sorted(bundle))
 
 
 def render_site(opts: BuildOptions, timings: Timings, cache: BuildCache | None = None, out: Path | None = None) -> Rendered:

@@ -1,0 +1,246 @@
+"""The search index: Pagefind, run in memory over the rendered pages.
+
+Only pages that mark an indexable body (``data-pagefind-body``, the post template)
+are indexed; their titles, dates and places come from ``data-pagefind-meta`` and
+the filters (kommun, län, tema) from ``data-pagefind-filter``. ``<html lang="sv">``
+makes Pagefind use Swedish stemming. The bundle (pagefind.js, its WebAssembly,
+the index and the filter files) is returned as bytes keyed by output path, so the
+build writes it with every other file and unchanged files keep their mtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, SourceError
+
+BUNDLE_DIR = "pagefind"
+BODY_MARKER = "data-pagefind-body"
+# The bundle parts this site uses: pagefind.js and what it loads. The prebuilt UIs
+# (pagefind-ui, pagefind-component-ui, modular UI, highlight) are left out: the
+# site has its own accessible search page (static/search.js).
+_UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+
+def indexable(html: str) -> bool:
+    return BODY_MARKER in html
+
+
+async def _index(site: Path, out: Path) -> None:
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    # Not `async with PagefindIndex()`: leaving that context writes the bundle into the
+    # working directory. The service's own context only starts and stops the binary.
+    # One add_directory call rather than add_html_file per page: the Python service polls
+    # its pipe every 0.1 s, so each call costs at least that (1,000 posts: 100 s).
+    config = IndexConfig(force_language="sv", write_playground=False)
+    async with PagefindService() as service:
+        index = await service.create_index(config)
+        await index.add_directory(str(site))
+        # write_files rather than get_files: get_files answers in one message that
+        # overflows the service pipe on large sites.
+        await index.write_files(output_path=str(out))
+
+
+def search_files(pages: Mapping[str, str], base_path: str) -> dict[str, bytes]:
+    """Pagefind bundle for the indexable ``pages`` (output file -> HTML), keyed by output path ``pagefind/...``.
+
+    ``base_path`` is the site's path under its host ('/' or '/aterbesok/'); result URLs carry it
+    ('/aterbesok/2017/03/x/'), so results link correctly under a sub-path deployment.
+    """
+    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
+        site = Path(tmp) / "site"
+        under = site.joinpath(*[part for part in base_path.split("/") if part])
+        for file, html in sorted(pages.items()):
+            if indexable(html):
+                target = under / file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
+        site.mkdir(exist_ok=True)
+        out = Path(tmp) / BUNDLE_DIR
+        try:
+            asyncio.run(_index(site, out))
+        except FileNotFoundError as exc:
+            raise BuildError([SourceError("pyproject.toml", 0, f"search index: {exc}; install it with: pip install 'pagefind[bin]'")]) from None
+        except Exception as exc:  # noqa: BLE001 - the Pagefind service reports its errors as plain Exceptions
+            raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}")]) from None
+        bundle: dict[str, bytes] = {}
+        for p in sorted(out.rglob("*")):
+            if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES):
+                bundle[p.relative_to(out).as_posix()] = p.read_bytes()
+    try:
+        bundle = canonical_bundle(bundle)
+    except _Unexpected:
+        pass  # a Pagefind version with another layout: keep its output as it is
+    return {f"{BUNDLE_DIR}/{name}": data for name, data in sorted(bundle.items())}
+
+
+# ---------------------------------------------------------------------------
+# Deterministic output. Pagefind writes its filter indexes from a hash map, so the
+# order of values, and with it the files' hashed names, the metadata file that lists
+# them and pagefind-entry.json, change from run to run (Pagefind issue #638: fragments
+# were made stable in 1.3, "filter/metadata indexes" were not). The same input must give
+# byte-identical output, so the filter files are rewritten with their values sorted and
+# renamed after their content, and the metadata and entry files are updated to match.
+# The files are gzip-compressed CBOR after a "pagefind_dcd" signature; anything that
+# does not look like that is left as Pagefind wrote it.
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+class _Unexpected(Exception):
+    pass
+
+
+class _Raw:
+    """A CBOR item kept as its encoded bytes (floats, simple values)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _cbor_decode(data: bytes) -> Any:
+    def head(pos: int) -> tuple[int, int, int]:
+        first = data[pos]
+        major, info = first >> 5, first & 31
+        pos += 1
+        if info < 24:
+            return major, info, pos
+        if info > 27:
+            raise _Unexpected("indefinite or reserved length")
+        size = 1 << (info - 24)
+        return major, int.from_bytes(data[pos : pos + size], "big"), pos + size
+
+    def item(pos: int) -> tuple[Any, int]:
+        start = pos
+        major, arg, pos = head(pos)
+        if major == 0:
+            return arg, pos
+        if major == 2:
+            return bytes(data[pos : pos + arg]), pos + arg
+        if major == 3:
+            return data[pos : pos + arg].decode("utf-8"), pos + arg
+        if major == 4:
+            out = []
+            for _ in range(arg):
+                value, pos = item(pos)
+                out.append(value)
+            return out, pos
+        if major == 5:
+            pairs = []
+            for _ in range(arg):
+                key, pos = item(pos)
+                value, pos = item(pos)
+                pairs.append((key, value))
+            return {"__map__": pairs}, pos
+        if major == 7:
+            return _Raw(bytes(data[start:pos])), pos
+        raise _Unexpected(f"CBOR major type {major}")
+
+    value, end = item(0)
+    if end != len(data):
+        raise _Unexpected("trailing bytes")
+    return value
+
+
+def _cbor_encode(value: Any) -> bytes:
+    def head(major: int, arg: int) -> bytes:
+        if arg < 24:
+            return bytes([major << 5 | arg])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if arg < 1 << (8 * size):
+                return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+        raise _Unexpected("integer too large")
+
+    if isinstance(value, _Raw):
+        return value.data
+    if isinstance(value, bool) or value is None:
+        raise _Unexpected("unexpected value")
+    if isinstance(value, int):
+        if value < 0:
+            raise _Unexpected("negative integer")
+        return head(0, value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        pairs = value["__map__"]
+        return head(5, len(pairs)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in pairs)
+    raise _Unexpected(f"cannot encode {type(value).__name__}")
+
+
+def _read(compressed: bytes) -> Any:
+    try:
+        raw = gzip.decompress(compressed)
+    except (OSError, EOFError) as exc:
+        raise _Unexpected(str(exc)) from None
+    if not raw.startswith(_SIGNATURE):
+        raise _Unexpected("no signature")
+    body = raw[len(_SIGNATURE) :]
+    value = _cbor_decode(body)
+    if _cbor_encode(value) != body:
+        raise _Unexpected("does not round-trip")
+    return value
+
+
+def _write(value: Any) -> bytes:
+    return gzip.compress(_SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0)
+
+
+def _sort_key(item: Any) -> Any:
+    return _cbor_encode(item)
+
+
+def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with filter files, metadata and entry rewritten so equal input gives equal bytes."""
+    entry = json.loads(bundle["pagefind-entry.json"])
+    out = dict(bundle)
+    renamed: dict[str, str] = {}  # old filter hash -> new
+    for name in sorted(n for n in bundle if n.startswith("filter/") and n.endswith(".pf_filter")):
+        value = _read(bundle[name])
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], list)):
+            raise _Unexpected("filter layout")
+        value[1] = sorted(value[1], key=_sort_key)
+        data = _write(value)
+        old = name[len("filter/") : -len(".pf_filter")]
+        lang = old.split("_", 1)[0]
+        new = f"{lang}_{hashlib.sha256(data).hexdigest()[:7]}"
+        if new != old and f"filter/{new}.pf_filter" in out:
+            raise _Unexpected("hash collision")
+        renamed[old] = new
+        del out[name]
+        out[f"filter/{new}.pf_filter"] = data
+    for lang, info in sorted(entry.get("languages", {}).items()):
+        meta_name = f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(bundle[meta_name])
+        if not isinstance(meta, list):
+            raise _Unexpected("meta layout")
+        for i, part in enumerate(meta):
+            if (
+                isinstance(part, list)
+                and part
+                and all(isinstance(p, list) and len(p) == 2 and isinstance(p[1], str) and p[1] in renamed for p in part)
+            ):
+                meta[i] = sorted(([p[0], renamed[p[1]]] for p in part), key=_sort_key)
+        data = _write(meta)
+        new_hash = f"{lang}_{hashlib.sha256(data).hexdigest()[:10]}"
+        del out[meta_name]
+        out[f"pagefind.{new_hash}.pf_meta"] = data
+        info["hash"] = new_hash
+    out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return out
+
+
+__all__ = ["search_files"]

@@ -1,0 +1,118 @@
+"""Incremental builds are never wrong: after any sequence of edits, byte-identical to a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sitetools import post_text, read_tree, stat_tree
+
+from sitegen import pipeline
+
+MUNICIPALITIES = ["Borås", "Håbo", "Habo", "Umeå", "Åre", "Örebro", "Finspång"]
+AREAS = ["Samverkan", "Barns skolgång", "Helhetssyn", "Barns hälsa"]
+TAGS = ["Skolfam", "skolfam", "SiSam", "familjehem", "BBiC"]
+
+
+def _post(n: int, rnd: st.DataObject) -> str:
+    return post_text(
+        title=f"Besök nummer {n}",
+        date=f"20{rnd.draw(st.integers(10, 26)):02d}-{rnd.draw(st.integers(1, 12)):02d}-1{rnd.draw(st.integers(0, 9))}",
+        body=f"Vi pratade om samverkan, besök {n}.\n\n## Skolan\n\nText {rnd.draw(st.integers(0, 3))}.\n",
+        municipality=rnd.draw(st.sampled_from(MUNICIPALITIES)),
+        plan_areas=rnd.draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=2, unique=True)),
+        tags=rnd.draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
+    )
+
+
+def _edit(root: Path, op: str, n: int, rnd: st.DataObject) -> None:
+    posts = sorted((root / "posts").glob("*.md"))
+    if op == "add" or not posts:
+        (root / "posts" / f"p{n}.md").write_text(_post(n, rnd), encoding="utf-8")
+    elif op == "edit":
+        target = rnd.draw(st.sampled_from(posts))
+        target.write_text(target.read_text(encoding="utf-8") + f"\nTillägg {n}.\n", encoding="utf-8")
+    elif op == "retitle":
+        target = rnd.draw(st.sampled_from(posts))
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("title: Besök nummer", f"title: Nytt {n} besök nummer", 1), encoding="utf-8")
+    elif op == "rename":
+        target = rnd.draw(st.sampled_from(posts))
+        target.rename(target.with_name(f"r{n}-{target.name}"))
+    elif op == "delete":
+        rnd.draw(st.sampled_from(posts)).unlink()
+    elif op == "template":
+        base = root / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</footer>", f"<!-- {n} --></footer>", 1), encoding="utf-8")
+    elif op == "static":
+        css = root / "static" / "style.css"
+        css.write_text(css.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")
+    elif op == "config":
+        cfg = root / "config.yaml"
+        text = cfg.read_text(encoding="utf-8")
+        per_page = "per_page: 2" if "per_page: 3" in text else "per_page: 3"
+        cfg.write_text(text.replace("per_page: 10", per_page).replace("per_page: 2", per_page).replace("per_page: 3", per_page), encoding="utf-8")
+
+
+OPS = st.lists(st.sampled_from(["add", "edit", "retitle", "rename", "delete", "template", "static", "config"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS, rnd=st.data())
+def test_incremental_output_equals_clean_build(tmp_path_factory, ops, rnd):
+    tmp = tmp_path_factory.mktemp("inc")
+    from sitetools import make_site
+
+    root = make_site(tmp, {f"p{i}.md": _post(i, rnd) for i in range(5)})
+    out, clean = tmp / "out", tmp / "clean"
+    pipeline.build(pipeline.BuildOptions(root, output=out))
+    for n, op in enumerate(ops, start=100):
+        _edit(root, op, n, rnd)
+        pipeline.build(pipeline.BuildOptions(root, output=out))
+        if clean.exists():
+            shutil.rmtree(clean)
+        pipeline.build(pipeline.BuildOptions(root, output=clean), use_cache=False)
+        assert read_tree(out) == read_tree(clean), f"after {ops[: n - 99]}"
+
+
+def test_one_edit_rewrites_only_what_changed_and_keeps_other_mtimes(make_site):
+    posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-0{i + 1}-01", municipality="Umeå") for i in range(5)}
+    posts["b.md"] = post_text(title="Annat", date="2016-01-01", municipality="Borås")
+    root = make_site(posts)
+    out = root / "_site"
+    first = pipeline.build(pipeline.BuildOptions(root))
+    before = stat_tree(out)
+    p = root / "posts" / "p2.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nEn ny mening.\n", encoding="utf-8")
+    second = pipeline.build(pipeline.BuildOptions(root))
+    after = stat_tree(out)
+    changed = {f for f in after if after[f][0] != before.get(f, (None,))[0]}
+    assert "2017/03/besok-2/index.html" in changed
+    # Borås' pages do not show the edited post, so they were neither rendered nor rewritten
+    assert "kommun/boras/index.html" not in changed
+    assert after["kommun/boras/index.html"][1] == before["kommun/boras/index.html"][1]
+    assert second.pages < first.pages
+    assert second.write.unchanged == len(after) - len(changed) - 1  # minus the .sitegen marker
+
+
+def test_corrupt_cache_means_a_full_and_correct_build(make_site):
+    root = make_site({"a.md": post_text(municipality="Umeå")})
+    pipeline.build(pipeline.BuildOptions(root))
+    for f in (root / ".sitegen-cache").glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+    (root / "posts" / "a.md").write_text(post_text(title="Ny titel", municipality="Umeå"), encoding="utf-8")
+    report = pipeline.build(pipeline.BuildOptions(root))
+    assert report.posts == 1
+    assert "Ny titel" in (root / "_site/2017/03/ny-titel/index.html").read_text(encoding="utf-8")
+
+
+def test_hand_edited_output_is_rebuilt(make_site):
+    root = make_site({"a.md": post_text(municipality="Umeå")})
+    pipeline.build(pipeline.BuildOptions(root))
+    page = root / "_site" / "kommun" / "umea" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"tampered")
+    pipeline.build(pipeline.BuildOptions(root))
+    assert page.read_bytes() == good

@@ -1,0 +1,71 @@
+"""`new`: a complete draft post, a clear error for an unknown place, never an overwrite."""
+
+from __future__ import annotations
+
+from sitegen.config import load_config
+from sitegen.content import find_sources, read_document
+from sitegen.registry import load_registry
+from sitegen.validate import check_post
+
+
+def test_new_writes_a_valid_draft_with_the_vocabulary_listed(make_site, run_cli):
+    root = make_site({})
+    code, out, err = run_cli(["new", "Återbesök i Håbo", "--municipality", "Håbo kommun", "--date", "2018-05-02"], root)
+    assert code == 0, err
+    assert out.strip() == "posts/2018-05-02-aterbesok-i-habo.md"
+    text = (root / out.strip()).read_text(encoding="utf-8")
+    assert 'municipality: "Håbo"' in text
+    assert "draft: true" in text
+    assert "#   - Barns skolgång:" in text  # plan areas offered as a comment
+    config, registry = load_config(root), load_registry()
+    (source,) = find_sources(root, "posts", "post")
+    errors = []
+    meta = check_post(read_document(source).meta, source.rel, source.key, config, registry, errors)
+    assert errors == []
+    assert meta.draft and meta.municipalities[0].code == "0305"
+    assert meta.title == "Återbesök i Håbo"
+
+
+def test_new_title_with_quotes_and_colon_stays_valid_yaml(make_site, run_cli):
+    root = make_site({})
+    code, _out, err = run_cli(["new", 'Besök: "Barnens röst" i Ale', "--municipality", "Ale", "--date", "2020-01-02"], root)
+    assert code == 0, err
+    code, _, err = run_cli(["build", "--drafts"], root)
+    assert code == 0, err
+    assert "Besök: &#34;Barnens röst&#34; i Ale" in (root / "_site/2020/01/besok-barnens-rost-i-ale/index.html").read_text()
+
+
+def test_new_unknown_municipality_writes_nothing(make_site, run_cli):
+    root = make_site({})
+    code, out, err = run_cli(["new", "X", "--municipality", "Borrås"], root)
+    assert code == 1
+    assert out == ""
+    assert "--municipality: unknown municipality 'Borrås'; did you mean 'Borås'" in err
+    assert not list((root / "posts").glob("*.md"))
+
+
+def test_new_county_must_match(make_site, run_cli):
+    root = make_site({})
+    code, _, err = run_cli(["new", "X", "--municipality", "Borås", "--county", "Skåne"], root)
+    assert code == 1
+    assert "does not match Borås, which is in Västra Götalands län" in err
+
+
+def test_new_refuses_to_overwrite(make_site, run_cli):
+    root = make_site({})
+    args = ["new", "Samma titel", "--municipality", "Umeå", "--date", "2019-09-09"]
+    assert run_cli(args, root)[0] == 0
+    path = root / "posts/2019-09-09-samma-titel.md"
+    path.write_text(path.read_text() + "\nEgen text.\n", encoding="utf-8")
+    before = path.read_bytes()
+    code, _, err = run_cli(args, root)
+    assert code == 1
+    assert "already exists" in err
+    assert path.read_bytes() == before
+
+
+def test_new_bad_date_is_a_usage_error(make_site, run_cli):
+    root = make_site({})
+    code, _, err = run_cli(["new", "X", "--municipality", "Umeå", "--date", "14 mars"], root)
+    assert code == 2
+    assert "not a date: '14 mars'" in err

@@ -1,0 +1,133 @@
+"""`serve`: drafts shown, reload script only in served pages, rebuild on change, errors in the tab, comments accepted."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+from sitetools import REPO, post_text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Events:
+    """Reads the server's event stream in a thread and keeps every event."""
+
+    def __init__(self, url: str):
+        self.events: list[tuple[str, str]] = []
+        self.response = urllib.request.urlopen(url, timeout=30)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        kind = None
+        for raw in self.response:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind:
+                self.events.append((kind, json.loads(line[6:])))
+                kind = None
+
+    def wait_for(self, kind: str, count: int, timeout: float = 30) -> list[tuple[str, str]]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            matching = [e for e in self.events if e[0] == kind]
+            if len(matching) >= count:
+                return matching
+            time.sleep(0.1)
+        raise AssertionError(f"no {count}x '{kind}' event; got {self.events}")
+
+
+@pytest.fixture
+def server(make_site):
+    root = make_site(
+        {
+            "a.md": post_text(title="Första besöket", municipality="Umeå"),
+            "utkast.md": post_text(title="Ett utkast", date="2018-01-01", municipality="Borås", draft=True),
+        }
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--base-url", "https://example.org/aterbesok/"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/aterbesok/"
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(base, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(proc.stderr.read()) from None
+            time.sleep(0.2)
+    yield root, base, proc
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=10)
+
+
+def _get(url: str) -> str:
+    return urllib.request.urlopen(url, timeout=10).read().decode()
+
+
+def test_serve_live_reload_errors_and_recovery(server):
+    root, base, proc = server
+    home = _get(base)
+    assert "Ett utkast" in home  # drafts are previewed
+    assert "_sitegen/reload.js" in home
+    built = (root / ".sitegen-cache" / "serve" / "index.html").read_text(encoding="utf-8")
+    assert "reload.js" not in built  # injected while serving, never written
+    assert not (root / "_site").exists()  # serve never touches the deploy folder
+
+    events = Events(base + "_sitegen/events")
+    post = root / "posts" / "a.md"
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Helt ny text om skolan.\n"), encoding="utf-8")
+    events.wait_for("reload", 1)
+    assert "Helt ny text om skolan." in _get(base + "2017/03/forsta-besoket/")
+
+    post.write_text(post_text(title="Första besöket", municipality="Borrås"), encoding="utf-8")
+    (_kind, data), = events.wait_for("failed", 1)
+    assert "posts/a.md:4: unknown municipality 'Borrås'; did you mean 'Borås'" in data
+    assert "Helt ny text om skolan." in _get(base + "2017/03/forsta-besoket/")  # last good build still served
+
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Lagat.\n"), encoding="utf-8")
+    events.wait_for("reload", 2)
+    assert "Lagat." in _get(base + "2017/03/forsta-besoket/")
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=15) == 0
+    err = proc.stderr.read()
+    assert "Traceback" not in err
+    assert "posts/a.md:4: unknown municipality 'Borrås'" in err
+
+
+def test_serve_accepts_a_comment_into_the_pending_queue(server):
+    root, base, _ = server
+    page = _get(base + "2017/03/forsta-besoket/")
+    assert 'action="/aterbesok/_sitegen/kommentar"' in page
+    form = urlencode(
+        {"post": "a", "return": "/aterbesok/2017/03/forsta-besoket/", "name": "Anna", "email": "anna@example.org",
+         "website": "", "comment": "Tack för texten!", "hemsida": ""}
+    ).encode()
+    answer = urllib.request.urlopen(urllib.request.Request(base + "_sitegen/kommentar", data=form), timeout=10)
+    assert answer.status == 200
+    assert "granskas innan den publiceras" in answer.read().decode()
+    (pending,) = (root / "comments" / "pending").glob("*.yaml")
+    assert "Tack för texten!" in pending.read_text(encoding="utf-8")
