@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -69,6 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug of ours: one line for the writer, the trace on request
+        if os.environ.get("SITEGEN_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("this is a bug in sitegen, not in your content; run again with SITEGEN_DEBUG=1 to see where", file=sys.stderr)
         return 1
 
 
