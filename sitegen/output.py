@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,48 +53,77 @@ def check_output_dir(out: Path) -> None:
         raise BuildError([SourceError(str(out), 0, "exists and was not made by sitegen; choose another --output folder or remove it")])
 
 
-def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
-    """Replace ``out`` with exactly ``files``; a failure before the swap leaves ``out`` as it was."""
-    check_output_dir(out)
-    out = out.resolve()
-    tmp = out.with_name(f".{out.name}.new")
-    old = out.with_name(f".{out.name}.old")
-    for leftover in (tmp, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    tmp.mkdir(parents=True)
-    written = unchanged = 0
-    made: set[Path] = set()
-    for rel in sorted(files):
-        content = files[rel]
-        target = tmp / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        previous = out / rel
+@dataclass(frozen=True)
+class Staging:
+    """A new tree beside the output folder: files go in one by one, then it replaces the folder whole.
+
+    Small and picklable, so worker processes can put the files they render themselves.
+    """
+
+    out: Path  # the live output folder
+    tmp: Path  # the tree being built
+    old: Path  # where the live folder goes during the swap
+
+    @classmethod
+    def open(cls, out: Path) -> Staging:
+        check_output_dir(out)
+        out = out.resolve()
+        staging = cls(out, out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old"))
+        for leftover in (staging.tmp, staging.old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        staging.tmp.mkdir(parents=True)
+        return staging
+
+    def put(self, rel: str, content: Content) -> bool:
+        """Place one file; True if its bytes are new, False if the previous file was carried over."""
+        target = self.tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.out / rel
         if content is REUSE or _same(previous, content):
             try:
                 os.link(previous, target)
             except OSError:  # e.g. a file system without hard links
                 shutil.copy2(previous, target)
-            unchanged += 1
-            continue
+            return False
         if isinstance(content, Path):
             shutil.copyfile(content, target)
         else:
             target.write_bytes(content)
-        written += 1
-    (tmp / MARKER).write_bytes(b"")
-    removed = _count_removed(out, files)
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
-    return WriteReport(written, unchanged, removed)
+        return True
+
+    def commit(self, files: Collection[str]) -> int:
+        """Swap the new tree in; returns how many files of the previous build are gone."""
+        if _same(self.out / MARKER, b""):  # the marker is deployed too: keep its mtime like any unchanged file
+            shutil.copy2(self.out / MARKER, self.tmp / MARKER)
+        else:
+            (self.tmp / MARKER).write_bytes(b"")
+        removed = _count_removed(self.out, files)
+        if self.out.exists():
+            self.out.rename(self.old)
+        self.tmp.rename(self.out)
+        if self.old.exists():
+            shutil.rmtree(self.old)
+        return removed
+
+    def abort(self) -> None:
+        """Throw the new tree away; the output folder was never touched."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _count_removed(out: Path, files: Mapping[str, Content]) -> int:
+def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
+    """Replace ``out`` with exactly ``files``; a failure before the swap leaves ``out`` as it was."""
+    staging = Staging.open(out)
+    try:
+        written = sum(staging.put(rel, files[rel]) for rel in sorted(files))
+        removed = staging.commit(set(files))
+    except BaseException:
+        staging.abort()
+        raise
+    return WriteReport(written, len(files) - written, removed)
+
+
+def _count_removed(out: Path, files: Collection[str]) -> int:
     if not out.exists():
         return 0
     return sum(

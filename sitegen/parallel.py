@@ -24,11 +24,11 @@ def _context():
     return multiprocessing.get_context(method)
 
 
-def _run_chunk(fn: Callable[..., Any], items: Sequence[Any], args: tuple) -> list[Any | tuple[SourceError, ...]]:
+def _run_chunk(fn: Callable[..., Any], items: Sequence[Any], args: tuple, shared_first: bool = False) -> list[Any]:
     out: list[Any] = []
     for item in items:
         try:
-            out.append(fn(item, *args))
+            out.append(fn(*args, item) if shared_first else fn(item, *args))
         except BuildError as exc:
             out.append(exc.errors)
     return out
@@ -43,3 +43,28 @@ def map_sources(fn: Callable[..., R], items: Sequence[T], *args: Any) -> list[R 
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         results = pool.map(_run_chunk, [fn] * len(chunks), chunks, [args] * len(chunks))
         return [r for chunk in results for r in chunk]
+
+
+_shared: Any = None  # set once in each worker by the pool's initializer
+
+
+def _init_shared(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _run_shared_chunk(fn: Callable[..., Any], items: Sequence[Any]) -> list[Any]:
+    return _run_chunk(fn, items, (_shared,), shared_first=True)
+
+
+def map_shared(fn: Callable[..., R], items: Sequence[T], shared: Any) -> list[R | tuple[SourceError, ...]]:
+    """``fn(shared, item)`` for every item, in order; ``shared`` reaches workers by fork, unpickled.
+
+    Without fork (another platform, or other threads running, as under ``serve``) it runs here.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < MIN_PARALLEL or workers < 2 or _context().get_start_method() != "fork":
+        return _run_chunk(fn, items, (shared,), shared_first=True)
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
+        return [r for chunk in pool.map(_run_shared_chunk, [fn] * len(chunks), chunks) for r in chunk]

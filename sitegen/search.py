@@ -10,10 +10,13 @@ build writes it with every other file and unchanged files keep their mtime.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,25 +36,21 @@ def indexable(html: str) -> bool:
     return BODY_MARKER in html
 
 
-async def _index(site: Path, out: Path) -> None:
-    from pagefind.index import IndexConfig
-    from pagefind.service import PagefindService
+def _index(site: Path, out: Path) -> None:
+    """Run the Pagefind binary over ``site``; it has finished writing ``out`` when it exits.
 
-    # Not `async with PagefindIndex()`: leaving that context writes the bundle into the
-    # working directory. The service's own context only starts and stops the binary.
-    # One add_directory call rather than add_html_file per page: the Python service polls
-    # its pipe every 0.1 s, so each call costs at least that (1,000 posts: 100 s).
-    config = IndexConfig(force_language="sv", write_playground=False)
-    async with PagefindService() as service:
-        index = await service.create_index(config)
-        await index.add_directory(str(site))
-        # write_files rather than get_files: get_files answers in one message that
-        # overflows the service pipe on large sites.
-        await index.write_files(output_path=str(out))
+    The command line rather than the Python service API: the service polls its pipe every 0.1 s
+    per call and, under load, could hand back a bundle before every file was written.
+    """
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--force-language", "sv", "--silent"]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise RuntimeError(detail[-1] if detail else f"exit code {result.returncode}")
 
 
-def search_files(pages: Mapping[str, str], base_path: str) -> dict[str, bytes]:
-    """Pagefind bundle for the indexable ``pages`` (output file -> HTML), keyed by output path ``pagefind/...``.
+def search_files(pages: Mapping[str, str | Path], base_path: str) -> dict[str, bytes]:
+    """Pagefind bundle for the indexable ``pages`` (output file -> HTML, or the file holding it), keyed by ``pagefind/...``.
 
     ``base_path`` is the site's path under its host ('/' or '/aterbesok/'); result URLs carry it
     ('/aterbesok/2017/03/x/'), so results link correctly under a sub-path deployment.
@@ -60,18 +59,27 @@ def search_files(pages: Mapping[str, str], base_path: str) -> dict[str, bytes]:
         site = Path(tmp) / "site"
         under = site.joinpath(*[part for part in base_path.split("/") if part])
         for file, html in sorted(pages.items()):
-            if indexable(html):
-                target = under / file
+            target = under / file
+            if isinstance(html, Path):
+                # a written page: link it instead of holding every page in memory (pages without
+                # data-pagefind-body are skipped by Pagefind itself)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(html, target)
+                except OSError:  # another file system
+                    shutil.copyfile(html, target)
+            elif indexable(html):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(html, encoding="utf-8")
-        site.mkdir(exist_ok=True)
+        if not site.exists():
+            # Pagefind refuses a site with nothing to index; the search page says search is unavailable
+            return {}
         out = Path(tmp) / BUNDLE_DIR
         try:
-            asyncio.run(_index(site, out))
-        except FileNotFoundError as exc:
-            raise BuildError([SourceError("pyproject.toml", 0, f"search index: {exc}; install it with: pip install 'pagefind[bin]'")]) from None
-        except Exception as exc:  # noqa: BLE001 - the Pagefind service reports its errors as plain Exceptions
-            raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}")]) from None
+            _index(site, out)
+        except RuntimeError as exc:
+            hint = "; install it with: pip install 'pagefind[bin]'" if "No module named" in str(exc) else ""
+            raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}{hint}")]) from None
         bundle: dict[str, bytes] = {}
         for p in sorted(out.rglob("*")):
             if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES):

@@ -1,0 +1,90 @@
+"""The outputs besides HTML pages: feeds, sitemap, open data, search bundle, static files, post images."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .cache import digest
+from .feeds import render_feed
+from .index import Site
+from .inputs import all_posts, feed_fingerprint
+from .opendata import render_csv, render_json
+from .output import REUSE, Content
+from .plan import PageJob, feed_paths
+from .search import search_files
+from .sitemap import render_robots, render_sitemap
+
+STATIC_DIR = "static"
+COMMENT_TARGETS = "kommentarer.json"
+
+Reusable = Callable[[str, str], bool]  # (output file, fingerprint) -> the previous file is still right
+
+
+def machine_outputs(site: Site, jobs: list[PageJob], shared: str, reusable: Reusable, fingerprints: dict[str, str]) -> dict[str, Content]:
+    """Feeds, sitemap, robots.txt, open data and the comment targets; each fingerprinted like a page."""
+    files: dict[str, Content] = {}
+
+    def produce(file: str, fingerprint: str, make, *args) -> None:
+        fingerprints[file] = fingerprint
+        files[file] = REUSE if reusable(file, fingerprint) else make(site, *args)
+
+    for path, ref in feed_paths(site):
+        produce(path, feed_fingerprint(site, shared, path, ref), render_feed, path, ref)
+    everything = digest(shared, all_posts(site), [j.path for j in jobs])
+    produce("sitemap.xml", everything, render_sitemap, jobs)
+    produce("robots.txt", shared, render_robots)
+    produce("besok.json", everything, render_json)
+    produce("besok.csv", everything, render_csv)
+    produce(COMMENT_TARGETS, everything, render_comment_targets)
+    return files
+
+
+def copied_files(root: Path, site: Site) -> dict[str, Content]:
+    """static/ and the images beside folder posts, compared byte for byte when written."""
+    files: dict[str, Content] = {}
+    static = root / STATIC_DIR
+    if static.is_dir():
+        for p in sorted(static.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                files[f"{STATIC_DIR}/{p.relative_to(static).as_posix()}"] = p
+    for item in (*site.posts, *site.pages):
+        folder = (root / item.source).parent
+        for asset in item.assets:
+            files[item.url + asset] = folder / asset
+    return files
+
+
+def comment_targets(site: Site) -> dict[str, tuple[str, bool]]:
+    """Post key -> (URL path, comments open): what the comment receiver accepts."""
+    return {p.key: (site.urls.href(p.url), p.comments_open) for p in site.posts}
+
+
+def render_comment_targets(site: Site) -> bytes:
+    targets = {key: {"url": url, "open": is_open} for key, (url, is_open) in comment_targets(site).items()}
+    return (json.dumps(targets, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def search_bundle(
+    site: Site,
+    jobs: list[PageJob],
+    pages: Mapping[str, str | Path],
+    shared: str,
+    reusable: Reusable,
+    previous: tuple[str, list[str]] | None,
+    fingerprints: dict[str, str],
+) -> tuple[dict[str, Content], tuple[str, list[str]]]:
+    """Pagefind's bundle over every post page, carried over whole when no post page changed.
+
+    ``pages`` gives each post page's HTML or the file holding it; ``previous`` is the last build's
+    (fingerprint, files). Returns the files and what to record for the next build.
+    """
+    post_files = [j.file for j in jobs if j.kind == "post"]
+    fingerprint = digest(shared, [fingerprints[f] for f in post_files])
+    if previous and previous[0] == fingerprint and all(reusable(f, fingerprint) for f in previous[1]):
+        bundle: dict[str, Content] = dict.fromkeys(previous[1], REUSE)
+    else:
+        bundle = dict(search_files({f: pages[f] for f in post_files}, site.urls.base_path))
+    fingerprints.update(dict.fromkeys(bundle, fingerprint))
+    return bundle, (fingerprint, sorted(bundle))

@@ -1,0 +1,77 @@
+"""Reading every post, page and approved comment: from the cache when unchanged, in parallel when many."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .cache import BuildCache, stat_signature
+from .comments import sanitize, store
+from .config import Config
+from .content import PAGES_DIR, POSTS_DIR, Page, Post, SourceFile, find_sources, load_source
+from .errors import BuildError, SourceError
+from .parallel import map_sources
+from .registry import Registry
+from .urls import Urls
+
+RACY_NS = 2_000_000_000
+
+
+def load_content(
+    root: Path, config: Config, registry: Registry, drafts: bool, cache: BuildCache
+) -> tuple[list[Post], list[Page]]:
+    """Every post and page, validated and rendered to HTML; all problems in all files at once.
+
+    A source whose size and modification time match the cache is not read again; ``cache.sources``
+    is replaced by what this build saw, so deleted and renamed files drop out.
+    """
+    urls = Urls.for_config(config)
+    errors: list[SourceError] = []
+    posts: list[Post] = []
+    pages: list[Page] = []
+    seen: dict[str, tuple] = {}
+    sources = find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    records: dict[str, Post | Page] = {}
+    todo: list[SourceFile] = []
+    signatures = {}
+    for source in sources:
+        signatures[source.rel] = stat_signature([source.path, *(source.path.parent / a for a in source.assets)])
+        record = cache.source(source.rel, signatures[source.rel])
+        if record is None:
+            todo.append(source)
+        else:
+            records[source.rel] = record
+    for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls)):
+        if isinstance(result, tuple):
+            errors.extend(result)
+        else:
+            records[source.rel] = result
+    racy = time.time_ns() - RACY_NS
+    for source in sources:
+        if source.rel in records:
+            # a file changed within the clock's resolution of now may change again with the same
+            # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
+            fresh = any(mtime > racy for _, mtime, _ in signatures[source.rel])
+            seen[source.rel] = (("racy",) if fresh else signatures[source.rel], records[source.rel])
+            (posts if source.kind == "post" else pages).append(records[source.rel])
+    if errors:
+        raise BuildError(errors)
+    cache.sources = seen
+    if not drafts:
+        posts = [p for p in posts if not p.meta.draft]
+        pages = [p for p in pages if not p.meta.draft]
+    return posts, pages
+
+
+def load_comments(root: Path, config: Config, posts: list[Post]) -> dict[str, tuple[sanitize.RenderedComment, ...]]:
+    """Approved comments per post key, sanitised; comments for a post that is gone are an error."""
+    approved = store.approved(root / config.comments.dir)
+    keys = {p.key for p in posts}
+    errors = [
+        SourceError(f"{config.comments.dir}/{key}", 0, f"approved comments for a post that does not exist: no posts/{key}.md")
+        for key in sorted(approved)
+        if key not in keys
+    ]
+    if errors:
+        raise BuildError(errors)
+    return {key: tuple(sanitize.render_comment(c) for c in items) for key, items in approved.items()}
