@@ -76,6 +76,9 @@ class Config:
         return ZoneInfo(self.timezone)
 
     def with_base_url(self, url: str) -> Config:
+        problem = _absolute_url(url)
+        if problem:  # e.g. --base-url example.org/aterbesok: every link would be relative and broken
+            raise BuildError([SourceError("--base-url", 0, f"'{url}' {problem}")])
         return replace(self, base_url=normalise_base_url(url))
 
 
@@ -197,7 +200,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
             errors.append(SourceError(CONFIG_FILE, doc.line("urls", key), f"urls.{key} '{seg}' is also urls.{seen[seg]}"))
         seen[seg] = key
     if errors:
-        raise BuildError(errors)
+        raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
     return Config(
         title=top["title"],
         description=top["description"],

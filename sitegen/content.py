@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,19 +86,23 @@ def decode(raw: bytes, rel: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# the '---' lines around front matter; spaces after the dashes are invisible in an editor, so allowed
+_OPENING = re.compile(r"---[ \t]*\n")
+_CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
 def split_front_matter(text: str, rel: str) -> tuple[YamlDocument, str, int]:
     """Front matter between '---' lines at the top, parsed with line numbers, and the body."""
-    if not text.startswith("---\n"):
+    opening = _OPENING.match(text)
+    if opening is None:
         raise BuildError(
             [SourceError(rel, 1, "missing front matter: the file must start with a line '---', "
                          "then 'title:', 'date:' and the other keys, then '---'")]
         )
-    end = text.find("\n---\n", 3)
-    if end == -1 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end == -1:
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
         raise BuildError([SourceError(rel, 1, "front matter is not closed: add a line '---' after the last key")])
-    yaml_text = text[4 : end + 1]
+    yaml_text = text[opening.end() : closing.start()]
     try:
         meta = parse(yaml_text, first_line=2)
     except YamlError as exc:
@@ -105,7 +110,7 @@ def split_front_matter(text: str, rel: str) -> tuple[YamlDocument, str, int]:
     if not isinstance(meta.data, dict):
         raise BuildError([SourceError(rel, 2, "front matter must be 'key: value' lines")])
     body_line = yaml_text.count("\n") + 3
-    return meta, text[end + 5 :], body_line
+    return meta, text[closing.end() + 1 :], body_line
 
 
 @dataclass(frozen=True)
@@ -145,11 +150,11 @@ class Page:
 def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post:
     """Read, validate and render one post; raise BuildError with every problem in it."""
     doc = read_document(source)
-    errors: list[SourceError] = []
+    errors: list[SourceError] = _asset_problems(source)
     meta = check_post(doc.meta, source.rel, source.key, config, registry, errors)
     rendered = _render_body(doc, config.base_path, errors)
     if errors or meta is None:
-        raise BuildError(errors)
+        raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
     return Post(
         key=source.key,
         source=source.rel,
@@ -166,11 +171,11 @@ def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls
 def load_page(source: SourceFile, config: Config) -> Page:
     """Read, validate and render one standalone page."""
     doc = read_document(source)
-    errors: list[SourceError] = []
+    errors: list[SourceError] = _asset_problems(source)
     meta = check_page(doc.meta, source.rel, source.key, errors)
     rendered = _render_body(doc, config.base_path, errors)
     if errors or meta is None:
-        raise BuildError(errors)
+        raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
     return Page(
         key=source.key,
         source=source.rel,
@@ -187,6 +192,16 @@ def load_page(source: SourceFile, config: Config) -> Page:
 def load_source(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post | Page:
     """A post or a page, whichever the source is."""
     return load_post(source, config, registry, urls) if source.kind == "post" else load_page(source, config)
+
+
+def _asset_problems(source: SourceFile) -> list[SourceError]:
+    """Assets are copied beside the page made from index.md: one named index.html would replace it."""
+    folder = source.rel.rsplit("/", 1)[0]
+    return [
+        SourceError(f"{folder}/{asset}", 0, "would replace the page made from index.md; rename or remove it")
+        for asset in source.assets
+        if asset == "index.html"
+    ]
 
 
 def _render_body(doc: Document, base_path: str, errors: list[SourceError]) -> Rendered:

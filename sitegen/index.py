@@ -25,7 +25,7 @@ class Term:
     """One municipality, county, plan area, tag or year, pointing at its posts by key."""
 
     kind: str  # 'municipality', 'county', 'plan_area', 'tag' or 'year'
-    id: str  # municipality or county code, plan-area name, folded tag, year
+    id: str  # municipality or county code, plan-area name, tag slug, year
     name: str
     slug: str
     url: str  # site path of the term's first page
@@ -67,7 +67,8 @@ def term_ids(post: Post, kind: str) -> tuple[str, ...]:
     if kind == "plan_area":
         return m.plan_areas
     if kind == "tag":
-        return tuple(t.casefold() for t in m.tags)
+        # tags that make the same URL are one tag: 'Skolfam'/'skolfam', 'skolfrånvaro'/'skolfranvaro'
+        return tuple(slug(t) for t in m.tags)
     return (f"{m.date.year:04d}",)
 
 
@@ -132,7 +133,7 @@ def _describe(kind, term_id, keys, by_key, registry: Registry, config: Config, m
         return area.name, slug(area.name), area.description
     if kind == "tag":
         oldest = by_key[keys[-1]]  # the spelling of the oldest post wins
-        name = next(t for t in oldest.meta.tags if t.casefold() == term_id)
+        name = next(t for t in oldest.meta.tags if slug(t) == term_id)
         return name, slug(name), ""
     return term_id, term_id, ""
 

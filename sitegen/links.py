@@ -68,7 +68,7 @@ def check_links(
                 else:
                     continue
             source, written = owners.get(file, ("", ()))
-            line = next((ln for h, ln in written if _same_target(h, href)), None)
+            line = next((ln for h, ln in written if _same_target(h, href, base.path)), None)
             if line is not None:
                 errors.append(SourceError(source, line, problem))
             else:
@@ -79,6 +79,6 @@ def check_links(
     return errors
 
 
-def _same_target(written: str, href: str) -> bool:
+def _same_target(written: str, href: str, base_path: str) -> bool:
     """A link as the writer wrote it may be rendered under the base path ('/kommun/' -> '/aterbesok/kommun/')."""
-    return written == href or (written.startswith("/") and href.endswith(written))
+    return written == href or (written.startswith("/") and not written.startswith("//") and href == base_path + written[1:])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,7 +14,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .urls import slug
 
 # ids the page templates use; a heading that slugs to one of them gets a prefix
-RESERVED_IDS = frozenset({"innehall", "kommentarer", "kommentarer-rubrik", "kommentarsformular", "relaterade", "meny"})
+RESERVED_IDS = frozenset(
+    {"innehall", "kommentarer", "kommentarer-rubrik", "kommentarsformular", "kommentera-rubrik", "relaterade", "meny", "sok"}
+)
+# id families: the comment form's fields (kf-namn), comments (kommentar-<id>), the county groups on
+# /kommun/ (lan-14), the search page (sok-ord), and the footnote plugin's fn1/fnref1
+RESERVED_ID_FAMILIES = re.compile(r"(?:kf|kommentar|lan|sok)-|fn(?:ref)?\d+$")
 SUMMARY_LENGTH = 300
 
 
@@ -29,7 +35,8 @@ class Rendered:
 
 def _heading_slug(text: str) -> str:
     s = slug(text) or "avsnitt"
-    return f"avsnitt-{s}" if s in RESERVED_IDS or s[0].isdigit() else s
+    reserved = s in RESERVED_IDS or RESERVED_ID_FAMILIES.match(s)
+    return f"avsnitt-{s}" if reserved or s[0].isdigit() else s
 
 
 @cache

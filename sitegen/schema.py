@@ -57,7 +57,8 @@ def validate_mapping(
             if name in value and value[name] is None and not field.required:
                 out[name] = field.default
             elif field.required:
-                errors.append(SourceError(source, doc.line(*path), f"missing required {what} '{name}'"))
+                # an empty 'date:' is reported at its own line; a missing key at the mapping's first line
+                errors.append(SourceError(source, doc.line(*path, name), f"missing required {what} '{name}'"))
             else:
                 out[name] = field.default
             continue

@@ -28,7 +28,7 @@ def _not_blank(value: str) -> str | None:
 
 POST_FIELDS = {
     "title": Field((str,), check=_not_blank),
-    "date": Field((date, datetime, str)),
+    "date": Field((date, datetime, str, int, float, bool, list, dict)),  # _date reports anything not a date
     "author": Field((str,), None, _not_blank),
     "municipality": Field((str, list), None),
     "county": Field((str,), None),
@@ -100,6 +100,10 @@ def check_post(
         errors.append(SourceError(rel, 1, "a visit needs a place: add 'municipality:' or 'county:'"))
     plan_areas = _plan_areas(doc, values.get("plan_areas", []), rel, config, errors)
     tags = _tags(doc, values.get("tags", []), rel, errors)
+    if "title" in values and not values.get("slug") and not make_slug(values["title"]):
+        errors.append(
+            SourceError(rel, doc.line("title"), "'title' has no letters or digits to make a URL from; add a 'slug:' line")
+        )
     if len(errors) > before or when is None:
         return None
     title = values["title"].strip()
@@ -123,15 +127,30 @@ def check_post(
 def _date(doc, value, rel, config: Config, errors) -> tuple[datetime, bool] | None:
     line = doc.line("date")
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
+        text = value.strip()
+        try:  # a quoted "2017-03-14" is a day without a time, like an unquoted one
+            value = date.fromisoformat(text)
         except ValueError:
-            errors.append(SourceError(rel, line, f"'date' is not a date: '{value}'; write it as YYYY-MM-DD, e.g. 2017-03-14"))
-            return None
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                value = None
+    if not isinstance(value, (date, datetime)):  # e.g. '14 mars 2017' or a bare 2017
+        errors.append(SourceError(rel, line, f"'date' is not a date: '{_shown(doc, 'date')}'; write it as YYYY-MM-DD, e.g. 2017-03-14"))
+        return None
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=config.tz)
-        return aware.astimezone(config.tz), True
+        try:
+            return aware.astimezone(config.tz), True
+        except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in Stockholm
+            errors.append(SourceError(rel, line, f"'date' is out of range: '{_shown(doc, 'date')}'"))
+            return None
     return datetime.combine(value, time(0, 0), tzinfo=config.tz), False
+
+
+def _shown(doc, key: str) -> str:
+    value = doc.data.get(key)
+    return value.strip() if isinstance(value, str) else str(value)
 
 
 def _names(doc, value, field: str, rel: str, errors) -> list[tuple[str, int]]:
@@ -211,5 +230,5 @@ def _tags(doc, value, rel, errors) -> tuple[str, ...]:
         if not make_slug(name):
             errors.append(SourceError(rel, line, f"tag '{name}' has no letters or digits to make a URL from"))
             continue
-        found.setdefault(name.strip().casefold(), name.strip())
+        found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())

@@ -21,12 +21,13 @@ class YamlDocument:
     lines: dict[Path, int]
 
     def line(self, *path: Any, default: int = 0) -> int:
-        """Line of the deepest known prefix of ``path``."""
-        while path:
+        """Line of the deepest known prefix of ``path``; ``()`` is the document's first line."""
+        while True:
             if path in self.lines:
                 return self.lines[path]
+            if not path:
+                return default
             path = path[:-1]
-        return default
 
 
 class YamlError(ValueError):
@@ -52,8 +53,11 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             problem += f" ({exc.context} started on line {first_line + exc.context_mark.line})"
         raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL; its message spans lines
+        line = first_line + text[: exc.position].count("\n")
+        raise YamlError(line, f"invalid YAML: {exc.reason} (character #x{_code(exc.character):04x})") from None
     except yaml.YAMLError as exc:  # e.g. constructor errors without a mark
-        raise YamlError(first_line, f"invalid YAML: {exc}") from None
+        raise YamlError(first_line, f"invalid YAML: {str(exc).splitlines()[0]}") from None
     except (ValueError, OverflowError) as exc:  # a scalar that looks like a date but is not one: 2017-02-30
         bad = _bad_scalar(node)
         line, what = (bad.start_mark.line, f"'{bad.value}' is not a valid value") if bad is not None else (0, "invalid value")
@@ -66,11 +70,19 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
     return YamlDocument(data, lines)
 
 
+def _code(character: str | int) -> int:
+    return character if isinstance(character, int) else ord(character)
+
+
 def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
     """The first scalar that cannot be constructed on its own."""
     stack = [node]
+    seen: set[int] = set()
     while stack:
         n = stack.pop(0)
+        if id(n) in seen:  # an alias, possibly of an ancestor
+            continue
+        seen.add(id(n))
         if isinstance(n, yaml.ScalarNode):
             try:
                 Loader("").construct_object(n)
@@ -83,8 +95,12 @@ def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
     return None
 
 
-def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]) -> None:
+def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int], seen: set[int] | None = None) -> None:
     lines[path] = first_line + node.start_mark.line
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: not walked again, so '&a [*a]' ends and '*a' nine times over stays cheap
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
@@ -94,8 +110,8 @@ def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]
                         first_line + key.start_mark.line,
                         f"invalid YAML: '{key.value}' appears twice (first on line {lines[sub]}); keep one",
                     )
-                _record(value, sub, first_line, lines)
+                _record(value, sub, first_line, lines, seen)
                 lines[sub] = first_line + key.start_mark.line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record(item, path + (i,), first_line, lines)
+            _record(item, path + (i,), first_line, lines, seen)

@@ -1,0 +1,74 @@
+"""Golden output: a tiny fixed site built and compared byte for byte with tests/golden/expected/.
+
+Regenerate after an intended change to templates or output (then review the diff):
+
+    SITEGEN_UPDATE_GOLDEN=1 python -m pytest tests/golden
+
+Input: tests/golden/site/ (its own config.yaml, three posts, one page) plus the repo's templates/
+and static/. Compared: every output file and the file list, except
+- static/: copied verbatim from the repo's static/, so it is compared with that instead;
+- pagefind/: the search bundle, made by the pinned Pagefind binary (content-hashed file names),
+  checked for its entry files only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sitetools import REPO, read_tree, run_cli
+
+HERE = Path(__file__).resolve().parent
+SITE = HERE / "site"
+EXPECTED = HERE / "expected"
+UPDATE = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
+NOT_GOLDEN = ("static/", "pagefind/")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("golden")
+    root = tmp / "site"
+    shutil.copytree(SITE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    code, _, err = run_cli(["check"], root)
+    assert code == 0, err
+    code, _, err = run_cli(["build", "--output", str(tmp / "out")], root)
+    assert code == 0, err
+    out = tmp / "out"
+    if UPDATE:
+        if EXPECTED.exists():
+            shutil.rmtree(EXPECTED)
+        for rel, data in golden_files(out).items():
+            target = EXPECTED / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    return out
+
+
+def golden_files(folder: Path) -> dict[str, bytes]:
+    return {rel: data for rel, data in read_tree(folder).items() if not rel.startswith(NOT_GOLDEN)}
+
+
+def test_file_list_matches(built):
+    assert sorted(golden_files(built)) == sorted(read_tree(EXPECTED))
+
+
+def test_every_file_matches_byte_for_byte(built):
+    expected = read_tree(EXPECTED)
+    actual = golden_files(built)
+    differing = sorted(rel for rel in expected.keys() & actual.keys() if expected[rel] != actual[rel])
+    assert differing == [], "output differs from tests/golden/expected/; if intended, regenerate (see top of file)"
+
+
+def test_static_files_are_copied_verbatim(built):
+    static = {rel.removeprefix("static/"): data for rel, data in read_tree(built).items() if rel.startswith("static/")}
+    assert static == read_tree(REPO / "static")
+
+
+def test_search_bundle_is_present(built):
+    assert (built / "pagefind" / "pagefind.js").is_file()
+    assert (built / "pagefind" / "pagefind-entry.json").is_file()
