@@ -57,9 +57,7 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # `sitegen` alone, or with only build options, means `build`
-    if not any(a in COMMANDS for a in argv) and not any(a in ("-h", "--help") for a in argv):
-        argv = ["build", *argv]
+    argv = with_default_command(argv)
     args = parser().parse_args(argv)
     try:
         return run(args)
@@ -77,6 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("this is a bug in sitegen, not in your content; run again with SITEGEN_DEBUG=1 to see where", file=sys.stderr)
         return 1
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """`sitegen` alone, or with only build options, means `build` (`--output build` is a folder)."""
+    i = 0
+    while i < len(argv) and argv[i] in ("--root",):
+        i += 2
+    if i < len(argv) and (argv[i] in COMMANDS or argv[i] in ("-h", "--help")):
+        return argv
+    return [*argv[:i], "build", *argv[i:]]
 
 
 def report_errors(exc: BuildError) -> None:

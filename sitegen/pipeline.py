@@ -21,7 +21,7 @@ from .plan import PageJob, plan_pages
 from .registry import Registry, load_registry
 from .render import TEMPLATES_DIR, environment, render_all
 from .renderpool import RenderTask, render_pages
-from .sources import load_comments, load_content
+from .sources import load_comments, load_content, published
 from .urls import Urls
 
 
@@ -90,8 +90,9 @@ def prepare(opts: BuildOptions, timings: Timings, cache: BuildCache | None, out:
     if cache is None or cache.key != sources_key:
         cache = BuildCache(sources_key)
     timings.lap("config")
-    posts, pages = load_content(opts.root, config, registry, opts.drafts, cache)
-    comments = load_comments(opts.root, config, posts)
+    posts, pages = load_content(opts.root, config, registry, cache)
+    comments = load_comments(opts.root, config, posts)  # drafts too: their comments wait for them
+    posts, pages = published(posts, opts.drafts), published(pages, opts.drafts)
     timings.lap("read")
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)

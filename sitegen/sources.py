@@ -17,9 +17,7 @@ from .urls import Urls
 RACY_NS = 2_000_000_000
 
 
-def load_content(
-    root: Path, config: Config, registry: Registry, drafts: bool, cache: BuildCache
-) -> tuple[list[Post], list[Page]]:
+def load_content(root: Path, config: Config, registry: Registry, cache: BuildCache) -> tuple[list[Post], list[Page]]:
     """Every post and page, validated and rendered to HTML; all problems in all files at once.
 
     A source whose size and modification time match the cache is not read again; ``cache.sources``
@@ -57,10 +55,12 @@ def load_content(
     if errors:
         raise BuildError(errors)
     cache.sources = seen
-    if not drafts:
-        posts = [p for p in posts if not p.meta.draft]
-        pages = [p for p in pages if not p.meta.draft]
     return posts, pages
+
+
+def published(items: list, drafts: bool) -> list:
+    """The posts or pages a build shows: all of them with --drafts, else those not marked draft."""
+    return items if drafts else [p for p in items if not p.meta.draft]
 
 
 def load_comments(root: Path, config: Config, posts: list[Post]) -> dict[str, tuple[sanitize.RenderedComment, ...]]:
