@@ -52,6 +52,8 @@ def parser() -> MarkdownIt:
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
+    md.add_render_rule("th_open", _render_cell_open)
+    md.add_render_rule("td_open", _render_cell_open)
     return md
 
 
@@ -85,6 +87,16 @@ def _render_table_open(self, tokens, idx, options, env):
 
 def _render_table_close(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _render_cell_open(self, tokens, idx, options, env):
+    # column alignment as a class: the pages' CSP (style-src 'self') blocks style attributes
+    token = tokens[idx]
+    style = str(token.attrGet("style") or "")
+    if style.startswith("text-align:"):
+        token.attrs.pop("style")
+        token.attrSet("class", "align-" + style.split(":", 1)[1].strip())
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _render_footnote_anchor(self, tokens, idx, options, env):

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from sitetools import REPO, SUB_PATH_URL, build, make_site, post_text, read_tree, run_cli, stat_tree
 
 from .conftest import make_fixture_site

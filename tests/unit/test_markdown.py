@@ -160,3 +160,11 @@ def test_external_links_get_rel_noopener():
 def test_links_are_reported_with_lines():
     r = render("Första.\n\n[a](/a/)\n[b](https://b.example/)\n")
     assert r.links == (("/a/", 2), ("https://b.example/", 3))
+
+
+def test_table_column_alignment_is_a_class_not_a_style_attribute():
+    html = render("| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n").html
+    assert "style=" not in html
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-right">2</td>' in html
+    assert '<td class="align-center">3</td>' in html

@@ -1,0 +1,187 @@
+// The search page: a small, accessible interface over Pagefind's JavaScript API.
+// Loaded as a same-origin module (the page's CSP allows no inline scripts or styles).
+// The bundle's location comes from data-bundle, so the site works under a sub-path.
+
+const PAGE_SIZE = 10;
+const collator = new Intl.Collator("sv");
+
+const root = document.getElementById("sok");
+if (root) {
+  start(root);
+}
+
+async function start(root) {
+  const form = root.querySelector("form");
+  const input = form.querySelector("input[type=search]");
+  const selects = Array.from(form.querySelectorAll("select[data-filter]"));
+  const status = root.querySelector("#sok-status");
+  const list = root.querySelector("#sok-traffar");
+
+  let pagefind;
+  try {
+    const bundle = new URL(root.dataset.bundle, document.baseURI);
+    pagefind = await import(new URL("pagefind.js", bundle).href);
+    // Result URLs are indexed with the site's base path already in them.
+    await pagefind.options({ baseUrl: "/", excerptLength: 28 });
+    await fillFilters(pagefind, selects);
+  } catch (error) {
+    status.textContent = "Sökningen kunde inte laddas. Du hittar besöken via kommunerna, teman och arkivet.";
+    console.error(error);
+    return;
+  }
+
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const select of selects) {
+    const wanted = params.get(select.name);
+    if (wanted && Array.from(select.options).some((o) => o.value === wanted)) {
+      select.value = wanted;
+    }
+  }
+  form.hidden = false;
+
+  let generation = 0;
+  let timer = null;
+  let pending = [];
+  const more = moreButton();
+
+  async function run() {
+    clearTimeout(timer);
+    const mine = ++generation;
+    const term = input.value.trim();
+    const filters = {};
+    for (const select of selects) {
+      if (select.value) filters[select.dataset.filter] = select.value;
+    }
+    remember(term, selects);
+    if (!term && Object.keys(filters).length === 0) {
+      list.replaceChildren();
+      more.remove();
+      status.textContent = "";
+      return;
+    }
+    let search;
+    try {
+      search = await pagefind.search(term || null, { filters, sort: term ? undefined : { datum: "desc" } });
+    } catch (error) {
+      console.error(error);
+      if (mine === generation) status.textContent = "Något gick fel i sökningen. Försök igen.";
+      return;
+    }
+    if (mine !== generation || search === null) return; // a newer search has started
+    pending = search.results.slice();
+    list.replaceChildren();
+    more.remove();
+    await showMore(mine, false);
+    if (mine !== generation) return;
+    status.textContent = describe(search.results.length, term, selects);
+  }
+
+  async function showMore(mine, focusFirst) {
+    const batch = pending.splice(0, PAGE_SIZE);
+    const data = await Promise.all(batch.map((r) => r.data()));
+    if (mine !== generation) return;
+    const items = data.map(resultItem);
+    list.append(...items);
+    if (pending.length > 0) {
+      more.textContent = `Visa fler träffar (${pending.length} till)`;
+      list.after(more);
+    } else {
+      more.remove();
+    }
+    if (focusFirst && items.length > 0) items[0].querySelector("a").focus();
+  }
+
+  more.addEventListener("click", () => showMore(generation, true));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 300);
+  });
+  for (const select of selects) select.addEventListener("change", run);
+
+  if (input.value || selects.some((s) => s.value)) run();
+}
+
+async function fillFilters(pagefind, selects) {
+  const available = await pagefind.filters();
+  for (const select of selects) {
+    const counts = available[select.dataset.filter] || {};
+    const names = Object.keys(counts).sort(collator.compare);
+    for (const name of names) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = `${name} (${counts[name]})`;
+      select.append(option);
+    }
+  }
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = meta.title || data.url;
+  heading.append(link);
+  item.append(heading);
+  const where = meta.kommun || meta.lan;
+  const line = [meta.datum, where].filter(Boolean).join(" · ");
+  if (line) {
+    const p = document.createElement("p");
+    p.className = "meta";
+    p.textContent = line;
+    item.append(p);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  excerpt.append(...excerptNodes(data.excerpt || ""));
+  item.append(excerpt);
+  return item;
+}
+
+// Pagefind's excerpt is HTML with <mark> around the hits: keep the text and the marks, nothing else.
+function excerptNodes(html) {
+  const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  const out = [];
+  for (const node of doc.body.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.push(mark);
+    } else {
+      out.push(document.createTextNode(node.textContent));
+    }
+  }
+  return out;
+}
+
+function describe(count, term, selects) {
+  const hits = count === 0 ? "Inga träffar" : count === 1 ? "1 träff" : `${count} träffar`;
+  let text = term ? `${hits} för ”${term}”` : hits;
+  const chosen = selects.filter((s) => s.value).map((s) => s.value);
+  if (chosen.length) text += `, avgränsat till ${chosen.join(", ")}`;
+  return `${text}.`;
+}
+
+function remember(term, selects) {
+  const params = new URLSearchParams();
+  if (term) params.set("q", term);
+  for (const select of selects) {
+    if (select.value) params.set(select.name, select.value);
+  }
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+function moreButton() {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "search-more";
+  return button;
+}
