@@ -149,44 +149,38 @@ class Page:
 
 def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post:
     """Read, validate and render one post; raise BuildError with every problem in it."""
-    doc = read_document(source)
-    errors: list[SourceError] = _asset_problems(source)
+    doc, errors = read_document(source), _asset_problems(source)
     meta = check_post(doc.meta, source.rel, source.key, config, registry, errors)
     rendered = _render_body(doc, config.base_path, errors)
-    if errors or meta is None:
-        raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
-    return Post(
-        key=source.key,
-        source=source.rel,
-        meta=meta,
-        url=urls.post(meta.date, meta.slug),
-        html=rendered.html,
-        summary=meta.summary.strip() if meta.summary else shorten(rendered.first_paragraph),
-        assets=source.assets,
-        digest=doc.digest,
-        links=tuple((href, doc.body_line + line) for href, line in rendered.links),
-    )
+    _raise_if(errors, meta)
+    return Post(meta=meta, url=urls.post(meta.date, meta.slug), **_shared_fields(source, doc, rendered, meta.summary))
 
 
 def load_page(source: SourceFile, config: Config) -> Page:
     """Read, validate and render one standalone page."""
-    doc = read_document(source)
-    errors: list[SourceError] = _asset_problems(source)
+    doc, errors = read_document(source), _asset_problems(source)
     meta = check_page(doc.meta, source.rel, source.key, errors)
     rendered = _render_body(doc, config.base_path, errors)
+    _raise_if(errors, meta)
+    return Page(meta=meta, url=f"{meta.slug}/", **_shared_fields(source, doc, rendered, meta.summary))
+
+
+def _raise_if(errors: list[SourceError], meta: object | None) -> None:
     if errors or meta is None:
         raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
-    return Page(
-        key=source.key,
-        source=source.rel,
-        meta=meta,
-        url=f"{meta.slug}/",
-        html=rendered.html,
-        summary=meta.summary.strip() if meta.summary else shorten(rendered.first_paragraph),
-        assets=source.assets,
-        digest=doc.digest,
-        links=tuple((href, doc.body_line + line) for href, line in rendered.links),
-    )
+
+
+def _shared_fields(source: SourceFile, doc: Document, rendered: Rendered, summary: str | None) -> dict:
+    """The fields posts and pages share, from the source and its rendered body."""
+    return {
+        "key": source.key,
+        "source": source.rel,
+        "html": rendered.html,
+        "summary": summary.strip() if summary else shorten(rendered.first_paragraph),
+        "assets": source.assets,
+        "digest": doc.digest,
+        "links": tuple((href, doc.body_line + line) for href, line in rendered.links),
+    }
 
 
 def load_source(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post | Page:
