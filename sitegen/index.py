@@ -48,7 +48,6 @@ class Site:
     older: Mapping[str, str | None]  # post key -> the previous visit in time
     newer: Mapping[str, str | None]
     related: Mapping[str, tuple[str, ...]]
-    municipality_slugs: Mapping[str, str]  # code -> slug, for all 290 municipalities
 
     def term(self, kind: str, term_id: str) -> Term:
         return self.terms[(kind, term_id)]
@@ -116,7 +115,6 @@ def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
         related=MappingProxyType(related_posts(ordered, terms, config.related_posts)),
-        municipality_slugs=MappingProxyType(mslugs),
     )
 
 

@@ -225,7 +225,3 @@ def test_post_terms(index):
     assert [t.name for t in site.post_terms(post, "county")] == ["Västra Götaland", "Skåne"]
     assert [t.name for t in site.post_terms(post, "tag")] == ["IVO"]
     assert [t.name for t in site.post_terms(post, "year")] == ["2017"]
-
-
-def test_municipality_slugs_for_all_290(index):
-    assert len(index({}).municipality_slugs) == 290
