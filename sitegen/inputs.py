@@ -42,7 +42,8 @@ def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], sh
             term = site.term(*job.ref)
             keys, head = term.post_keys, (term.name, term.url, term.description)
         start = (job.number - 1) * per_page
-        return digest(shared, job, head, len(keys), _posts(site, keys[start : start + per_page]))
+        shown = keys[start : start + per_page]
+        return digest(shared, job, head, len(keys), _posts(site, shown), [len(comments.get(k, ())) for k in shown])
     if job.kind == "page":
         page = next(p for p in site.pages if p.key == job.ref[0])
         return digest(shared, job, page.digest)

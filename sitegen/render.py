@@ -123,7 +123,7 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
     """The variables one page's template sees."""
     ctx: dict[str, Any] = {"path": job.path, "site": site, "job": job, "canonical": site.urls.absolute(job.path)}
     if job.kind == "home":
-        ctx.update(_slice(site, [p.key for p in site.posts], job, ""))
+        ctx.update(_slice(site, [p.key for p in site.posts], job, "", comments))
         ctx["title"] = site.config.title
     elif job.kind == "post":
         post = site.by_key[job.ref[0]]
@@ -145,7 +145,7 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
         ctx.update(kind=kind, title=SECTION_TITLES[kind], terms=site.taxonomies[kind], coverage=_coverage(site))
     elif job.kind == "term":
         term = site.term(*job.ref)
-        ctx.update(_slice(site, list(term.post_keys), job, term.url))
+        ctx.update(_slice(site, list(term.post_keys), job, term.url, comments))
         ctx.update(term=term, kind=term.kind, title=term.name)
         ctx["feed"] = site.urls.feed(term.url) if term.kind in ("municipality", "county", "plan_area") else None
     elif job.kind == "search":
@@ -180,11 +180,13 @@ def _coverage(site: Site) -> tuple[CountyCoverage, ...]:
     return tuple(out)
 
 
-def _slice(site: Site, keys: list[str], job: PageJob, first: str) -> dict[str, Any]:
+def _slice(site: Site, keys: list[str], job: PageJob, first: str, comments: Mapping[str, tuple]) -> dict[str, Any]:
     per_page = site.config.per_page
     start = (job.number - 1) * per_page
+    shown = keys[start : start + per_page]
     return {
-        "posts": [site.by_key[k] for k in keys[start : start + per_page]],
+        "posts": [site.by_key[k] for k in shown],
+        "comment_counts": {k: len(comments.get(k, ())) for k in shown},
         "total": len(keys),
         "pagination": Pagination(job.number, job.pages, first, site.urls),
     }

@@ -204,3 +204,24 @@ def test_approved_comments_on_a_draft_do_not_fail_the_build(tmp_path):
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out-2")], root)
     assert code == 0, err
     assert not (tmp_path / "out-2" / "2017/03/ett-besok").exists()
+
+
+def test_post_lists_show_the_comment_count_and_follow_approvals(tmp_path):
+    from datetime import UTC, datetime
+
+    from sitegen.comments import store
+
+    root = make_site(tmp_path, {"a.md": post_text(title="Ett samtal", municipality="Borås"), "b.md": post_text(title="Utan", date="2016-01-01", municipality="Borås")})
+    out = root / "_site"
+    build(root, out)
+    assert "#kommentarer" not in (out / "index.html").read_text(encoding="utf-8")
+    when = datetime(2017, 3, 15, tzinfo=UTC)
+    comment = store.Comment(store.new_id(when), "a", "Lena", "lena@example.org", "", when, "Bra!")
+    store.submit(root / "comments", comment)
+    build(root, out)  # pending comments are not counted
+    assert "#kommentarer" not in (out / "index.html").read_text(encoding="utf-8")
+    store.approve(root / "comments", [comment.id])
+    build(root, out)  # the incremental build notices the approval on the list pages too
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/2017/03/ett-samtal/#kommentarer">1 kommentar</a>' in home
+    assert "1 kommentar</a>" in (out / "kommun" / "boras" / "index.html").read_text(encoding="utf-8")
