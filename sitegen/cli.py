@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BuildError
+from .progress import ProgressBar
 
 COMMANDS = ("build", "check", "serve", "new", "comments")
 
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         from .serve import serve
 
         return serve(opts, args.port)
-    report = pipeline.build(opts)
+    report = pipeline.build(opts, bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))
     w = report.write
     print(
         f"built {report.posts} posts into {report.output}: {report.files} files "
@@ -131,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.verbose:
+        print(f"  {report.read} sources read, {report.pages} pages rendered", file=sys.stderr)
         for stage, seconds in report.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=sys.stderr)
     return 0

@@ -1,21 +1,20 @@
-"""Reading and rendering many sources over all cores: workers get paths and small records, never the site."""
+"""Reading and rendering many items over all cores: workers get paths and small records, never the site."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
-from .errors import BuildError, SourceError
+from .errors import BuildError
 
-T = TypeVar("T")
-R = TypeVar("R")
 # below this many items, starting workers costs more than it saves
 MIN_PARALLEL = 200
 CHUNK = 64
+Progress = Callable[[int], None]  # told how many more items are done
 
 
 def _context():
@@ -24,25 +23,43 @@ def _context():
     return multiprocessing.get_context(method)
 
 
-def _run_chunk(fn: Callable[..., Any], items: Sequence[Any], args: tuple, shared_first: bool = False) -> list[Any]:
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 8)
+
+
+def _run_chunk(fn: Callable[..., Any], items: Sequence[Any], args: tuple) -> list[Any]:
     out: list[Any] = []
     for item in items:
         try:
-            out.append(fn(*args, item) if shared_first else fn(item, *args))
+            out.append(fn(item, *args))
         except BuildError as exc:
             out.append(exc.errors)
     return out
 
 
-def map_sources(fn: Callable[..., R], items: Sequence[T], *args: Any) -> list[R | tuple[SourceError, ...]]:
-    """``fn(item, *args)`` for every item, in order; a BuildError becomes its tuple of errors."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < MIN_PARALLEL or workers < 2:
-        return _run_chunk(fn, items, args)
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-        results = pool.map(_run_chunk, [fn] * len(chunks), chunks, [args] * len(chunks))
-        return [r for chunk in results for r in chunk]
+def _collect(chunks: Iterator[list[Any]], progress: Progress | None) -> list[Any]:
+    out: list[Any] = []
+    for chunk in chunks:
+        out.extend(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return out
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def map_sources(fn: Callable[..., Any], items: Sequence[Any], *args: Any, progress: Progress | None = None) -> list[Any]:
+    """``fn(item, *args)`` for every item, in order; a BuildError becomes its tuple of errors.
+
+    ``args`` are pickled to each worker once per chunk: keep them small (config, registry).
+    """
+    chunks = _chunks(items)
+    if len(items) < MIN_PARALLEL or _workers() < 2:
+        return _collect((_run_chunk(fn, c, args) for c in chunks), progress)
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
+        return _collect(pool.map(_run_chunk, [fn] * len(chunks), chunks, [args] * len(chunks)), progress)
 
 
 _shared: Any = None  # set once in each worker by the pool's initializer
@@ -53,18 +70,21 @@ def _init_shared(shared: Any) -> None:
     _shared = shared
 
 
-def _run_shared_chunk(fn: Callable[..., Any], items: Sequence[Any]) -> list[Any]:
-    return _run_chunk(fn, items, (_shared,), shared_first=True)
+def _with_shared(item: Any, fn: Callable[..., Any]) -> Any:
+    return fn(_shared, item)
 
 
-def map_shared(fn: Callable[..., R], items: Sequence[T], shared: Any) -> list[R | tuple[SourceError, ...]]:
+def _apply(item: Any, fn: Callable[..., Any], shared: Any) -> Any:
+    return fn(shared, item)
+
+
+def map_shared(fn: Callable[..., Any], items: Sequence[Any], shared: Any, progress: Progress | None = None) -> list[Any]:
     """``fn(shared, item)`` for every item, in order; ``shared`` reaches workers by fork, unpickled.
 
     Without fork (another platform, or other threads running, as under ``serve``) it runs here.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < MIN_PARALLEL or workers < 2 or _context().get_start_method() != "fork":
-        return _run_chunk(fn, items, (shared,), shared_first=True)
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
-        return [r for chunk in pool.map(_run_shared_chunk, [fn] * len(chunks), chunks) for r in chunk]
+    chunks = _chunks(items)
+    if len(items) < MIN_PARALLEL or _workers() < 2 or _context().get_start_method() != "fork":
+        return _collect((_run_chunk(_apply, c, (fn, shared)) for c in chunks), progress)
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
+        return _collect(pool.map(_run_chunk, [_with_shared] * len(chunks), chunks, [(fn,)] * len(chunks)), progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from .inputs import page_fingerprint, site_fingerprint
 from .links import check_links
 from .output import REUSE, Staging, WriteReport, check_output_dir
 from .plan import PageJob, plan_pages
+from .progress import ProgressBar
 from .registry import Registry, load_registry
 from .render import TEMPLATES_DIR, environment, render_all
 from .renderpool import RenderTask, render_pages
@@ -60,6 +62,7 @@ class BuildReport:
     write: WriteReport | None
     timings: dict[str, float]
     comment_targets: Mapping[str, tuple[str, bool]]  # post key -> (URL path, comments open), for the receiver
+    read: int = 0  # posts and pages read this time; the others came from the cache
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Prepared:
     shared: str  # fingerprint of the inputs every page shares
     fingerprints: dict[str, str]  # output file -> fingerprint; machine outputs are added later
     cache: BuildCache  # sources seen this time; outputs as recorded by the previous build
+    read: int  # sources read and rendered this time (the others came from the cache)
 
 
 def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
@@ -82,7 +86,9 @@ def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
     return config, load_registry()
 
 
-def prepare(opts: BuildOptions, timings: Timings, cache: BuildCache | None, out: Path | None) -> Prepared:
+def prepare(
+    opts: BuildOptions, timings: Timings, cache: BuildCache | None, out: Path | None, bar: ProgressBar | None = None
+) -> Prepared:
     """Config, content, comments, index and the plan of pages: every content problem is raised here."""
     config, registry = load_settings(opts)
     endpoint = opts.comment_endpoint or config.comments.endpoint
@@ -90,7 +96,7 @@ def prepare(opts: BuildOptions, timings: Timings, cache: BuildCache | None, out:
     if cache is None or cache.key != sources_key:
         cache = BuildCache(sources_key)
     timings.lap("config")
-    posts, pages = load_content(opts.root, config, registry, cache)
+    posts, pages, read = load_content(opts.root, config, registry, cache, bar)
     comments = load_comments(opts.root, config, posts)  # drafts too: their comments wait for them
     posts, pages = published(posts, opts.drafts), published(pages, opts.drafts)
     timings.lap("read")
@@ -101,21 +107,22 @@ def prepare(opts: BuildOptions, timings: Timings, cache: BuildCache | None, out:
     shared = site_fingerprint(cache_key(sources_key, templates, endpoint, opts.drafts, str(out)), site)
     fingerprints = {job.file: page_fingerprint(site, job, comments, shared) for job in jobs}
     timings.lap("index")
-    return Prepared(site, jobs, comments, env, shared, fingerprints, cache)
+    return Prepared(site, jobs, comments, env, shared, fingerprints, cache, read)
 
 
 def output_dir(opts: BuildOptions, config: Config) -> Path:
     return opts.output if opts.output is not None else opts.root / config.output_dir
 
 
-def build(opts: BuildOptions, use_cache: bool = True) -> BuildReport:
+def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None) -> BuildReport:
     """Build the site into its output folder; on any problem raise BuildError and leave the folder as it was."""
     timings = Timings()
+    bar = bar or ProgressBar(sys.stderr, enabled=False)
     config, registry = load_settings(opts)
     out = output_dir(opts, config).resolve()
     check_output_dir(out)
     cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
-    p = prepare(opts, timings, cache, out)
+    p = prepare(opts, timings, cache, out, bar)
     previous = p.cache if use_cache else BuildCache(p.cache.key)  # without a cache nothing is reused
 
     def reusable(file: str, fingerprint: str) -> bool:
@@ -129,7 +136,7 @@ def build(opts: BuildOptions, use_cache: bool = True) -> BuildReport:
                 staging.put(job.file, REUSE)
             else:
                 todo.append(job)
-        written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo)
+        written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
         files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
         pages = {j.file: staging.tmp / j.file for j in p.jobs if j.kind == "post"}
@@ -137,7 +144,11 @@ def build(opts: BuildOptions, use_cache: bool = True) -> BuildReport:
         timings.lap("search")
         files.update(bundle)
         files.update(copied_files(opts.root, p.site))
-        written += sum(staging.put(rel, files[rel]) for rel in sorted(files))
+        bar.stage("write", len(files))
+        for rel in sorted(files):
+            written += staging.put(rel, files[rel])
+            bar(1)
+        bar.finish()
         names = {j.file for j in p.jobs} | set(files)
         removed = staging.commit(names)
     except BaseException:
@@ -150,7 +161,7 @@ def build(opts: BuildOptions, use_cache: bool = True) -> BuildReport:
         save_cache(opts.root, p.cache, out)
         timings.lap("cache")
     report = WriteReport(written, len(names) - written, removed)
-    return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site))
+    return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read)
 
 
 def record_outputs(out: Path, fingerprints: Mapping[str, str]) -> dict[str, Recorded]:

@@ -10,7 +10,7 @@ import jinja2
 from .errors import BuildError, SourceError
 from .index import Site
 from .output import Staging
-from .parallel import map_shared
+from .parallel import Progress, map_shared
 from .plan import PageJob
 from .render import render_page
 
@@ -33,11 +33,11 @@ def _render_one(task: RenderTask, job: PageJob) -> bool:
     return task.staging.put(job.file, html.encode("utf-8"))
 
 
-def render_pages(task: RenderTask, jobs: list[PageJob]) -> int:
+def render_pages(task: RenderTask, jobs: list[PageJob], progress: Progress | None = None) -> int:
     """Render and place every job; returns how many files got new bytes; raises every template error."""
     written = 0
     errors: dict[SourceError, None] = {}
-    for result in map_shared(_render_one, jobs, task):
+    for result in map_shared(_render_one, jobs, task, progress=progress):
         if isinstance(result, tuple):
             errors.update(dict.fromkeys(result))
             if len(errors) >= MAX_ERRORS:

@@ -11,17 +11,21 @@ from .config import Config
 from .content import PAGES_DIR, POSTS_DIR, Page, Post, SourceFile, find_sources, load_source
 from .errors import BuildError, SourceError
 from .parallel import map_sources
+from .progress import ProgressBar
 from .registry import Registry
 from .urls import Urls
 
 RACY_NS = 2_000_000_000
 
 
-def load_content(root: Path, config: Config, registry: Registry, cache: BuildCache) -> tuple[list[Post], list[Page]]:
+def load_content(
+    root: Path, config: Config, registry: Registry, cache: BuildCache, bar: ProgressBar | None = None
+) -> tuple[list[Post], list[Page], int]:
     """Every post and page, validated and rendered to HTML; all problems in all files at once.
 
     A source whose size and modification time match the cache is not read again; ``cache.sources``
-    is replaced by what this build saw, so deleted and renamed files drop out.
+    is replaced by what this build saw, so deleted and renamed files drop out. Also returns how
+    many sources were read and rendered this time.
     """
     urls = Urls.for_config(config)
     errors: list[SourceError] = []
@@ -39,7 +43,8 @@ def load_content(root: Path, config: Config, registry: Registry, cache: BuildCac
             todo.append(source)
         else:
             records[source.rel] = record
-    for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls)):
+    progress = bar.stage("read", len(todo)) if bar is not None else None
+    for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls, progress=progress)):
         if isinstance(result, tuple):
             errors.extend(result)
         else:
@@ -55,7 +60,7 @@ def load_content(root: Path, config: Config, registry: Registry, cache: BuildCac
     if errors:
         raise BuildError(errors)
     cache.sources = seen
-    return posts, pages
+    return posts, pages, len(todo)
 
 
 def published(items: list, drafts: bool) -> list:
