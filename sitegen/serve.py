@@ -147,12 +147,27 @@ class _QuietHandler(WSGIRequestHandler):
             super().log_request(code, size)
 
 
+def watched(root: Path, comments_dir: Path):
+    """A watchfiles filter: changes under posts/, pages/, templates/, static/, comments/ or to config.yaml.
+
+    The project root is watched rather than those folders, so a folder created while serving
+    (the first comment makes comments/) is seen too; the output and cache folders are not.
+    """
+    roots = [(root / w).resolve() for w in WATCHED] + [comments_dir.resolve()]
+
+    def accept(_change, path: str) -> bool:
+        p = Path(path).resolve()
+        return any(p == r or r in p.parents for r in roots)
+
+    return accept
+
+
 def watch(dev: DevSite, stop: threading.Event) -> None:
     from watchfiles import watch as watch_changes
 
     root = dev.opts.root
-    paths = [p for p in (*(root / w for w in WATCHED), dev.comments_dir) if p.exists()]
-    for _ in watch_changes(*paths, stop_event=stop, debounce=200, ignore_permission_denied=True):
+    accept = watched(root, dev.comments_dir)
+    for _ in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
         dev.rebuild()
 
 

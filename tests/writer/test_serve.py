@@ -131,3 +131,26 @@ def test_serve_accepts_a_comment_into_the_pending_queue(server):
     assert "granskas innan den publiceras" in answer.read().decode()
     (pending,) = (root / "comments" / "pending").glob("*.yaml")
     assert "Tack för texten!" in pending.read_text(encoding="utf-8")
+    assert "Tack för texten!" not in _get(base + "2017/03/forsta-besoket/")  # pending never shows
+
+    from sitegen.comments import store
+
+    events = Events(base + "_sitegen/events")
+    store.approve(root / "comments", [pending.stem])  # comments/ did not exist when serve started
+    events.wait_for("reload", 1)
+    assert "Tack för texten!" in _get(base + "2017/03/forsta-besoket/")
+
+
+def test_watch_filter_sees_content_folders_even_new_ones_but_not_output(tmp_path):
+    from watchfiles import Change
+
+    from sitegen.serve import watched
+
+    accept = watched(tmp_path, tmp_path / "comments")
+    assert accept(Change.modified, str(tmp_path / "posts" / "a.md"))
+    assert accept(Change.added, str(tmp_path / "comments" / "a" / "x.yaml"))  # comments/ made while serving
+    assert accept(Change.modified, str(tmp_path / "config.yaml"))
+    assert accept(Change.modified, str(tmp_path / "templates" / "base.html"))
+    assert not accept(Change.modified, str(tmp_path / "_site" / "index.html"))
+    assert not accept(Change.modified, str(tmp_path / ".sitegen-cache" / "serve" / "index.html"))
+    assert not accept(Change.modified, str(tmp_path / "config.yaml.swp"))
