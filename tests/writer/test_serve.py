@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from urllib.parse import urlencode
 
 import pytest
-from sitetools import REPO, post_text
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from sitetools import post_text, serving
 
 
 class Events:
@@ -59,28 +50,8 @@ def server(make_site):
             "utkast.md": post_text(title="Ett utkast", date="2018-01-01", municipality="Borås", draft=True),
         }
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--base-url", "https://example.org/aterbesok/"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/aterbesok/"
-    end = time.monotonic() + 60
-    while time.monotonic() < end:
-        try:
-            urllib.request.urlopen(base, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(proc.stderr.read()) from None
-            time.sleep(0.2)
-    yield root, base, proc
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait(timeout=10)
+    with serving(root, "--base-url", "https://example.org/aterbesok/", path="/aterbesok/") as (base, proc):
+        yield root, base, proc
 
 
 def _get(url: str) -> str:
