@@ -87,10 +87,15 @@ def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
 
 
 def prepare(
-    opts: BuildOptions, timings: Timings, cache: BuildCache | None, out: Path | None, bar: ProgressBar | None = None
+    opts: BuildOptions,
+    settings: tuple[Config, Registry],
+    timings: Timings,
+    cache: BuildCache | None,
+    out: Path | None,
+    bar: ProgressBar | None = None,
 ) -> Prepared:
-    """Config, content, comments, index and the plan of pages: every content problem is raised here."""
-    config, registry = load_settings(opts)
+    """Content, comments, index and the plan of pages: every content problem is raised here."""
+    config, registry = settings
     endpoint = opts.comment_endpoint or config.comments.endpoint
     sources_key = cache_key(config, registry.digest)
     if cache is None or cache.key != sources_key:
@@ -122,7 +127,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     out = output_dir(opts, config).resolve()
     check_output_dir(out)
     cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
-    p = prepare(opts, timings, cache, out, bar)
+    p = prepare(opts, (config, registry), timings, cache, out, bar)
     previous = p.cache if use_cache else BuildCache(p.cache.key)  # without a cache nothing is reused
 
     def reusable(file: str, fingerprint: str) -> bool:
@@ -175,7 +180,7 @@ def record_outputs(out: Path, fingerprints: Mapping[str, str]) -> dict[str, Reco
 def check(opts: BuildOptions) -> BuildReport:
     """Validate content, config, templates and internal links without writing anything."""
     timings = Timings()
-    p = prepare(opts, timings, None, None)
+    p = prepare(opts, load_settings(opts), timings, None, None)
     html = render_all(p.env, p.site, p.jobs, p.comments)
     timings.lap("render")
     owners = {}
