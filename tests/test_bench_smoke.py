@@ -1,0 +1,60 @@
+"""The benchmark works end to end at a tiny size (sitegen only): not a timed test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import corpus, run
+
+N = 20
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    corpus.generate(tmp_path / "a", N, seed=7)
+    corpus.generate(tmp_path / "b", N, seed=7)
+    assert run.compare_trees(tmp_path / "a", tmp_path / "b") == []
+    assert len(list((tmp_path / "a" / "posts").glob("*.md"))) == N
+    corpus.generate(tmp_path / "c", N, seed=8)
+    assert run.compare_trees(tmp_path / "a", tmp_path / "c") != []
+    # the three formats carry the same posts
+    posts = corpus.make_posts(N, seed=7)
+    corpus.generate_hugo(tmp_path / "hugo", N, seed=7)
+    corpus.generate_pelican(tmp_path / "pelican", N, seed=7)
+    assert len(list((tmp_path / "hugo" / "content" / "posts").glob("*.md"))) == N
+    assert len(list((tmp_path / "pelican" / "content").glob("*.md"))) == N
+    assert all(p.body in (tmp_path / "pelican" / "content" / f"{p.key}.md").read_text(encoding="utf-8") for p in posts)
+
+
+def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Path) -> None:
+    log: list[str] = []
+    data = run.run_benchmark([N], ["sitegen"], tmp_path, seed=1, verify_after=("edit_post",), log=log.append)
+    results = data["results"]
+    failed = [(r["scenario"], r["error"]) for r in results if not r["ok"]]
+    assert not failed, failed
+    scenarios = [r["scenario"] for r in results]
+    assert scenarios == ["cold", "noop", "edit_post", "clean", "add_post", "edit_template"]
+    edit = results[scenarios.index("edit_post")]
+    assert edit["identical"] is True, edit["differences"]
+    cold = results[0]
+    assert cold["files"] > N and cold["wall"] > 0 and cold["cpu"] > 0 and cold["peak_rss"] > 0
+    assert {"read", "render", "write"} <= cold["stages"].keys()
+    added = results[scenarios.index("add_post")]
+    assert added["posts"] == N + 1 and added["files"] > cold["files"]
+
+    text = run.report(data, "python bench/run.py --posts 20")
+    for label in ("cold build", "rebuild, nothing changed", "rebuild, one post edited", "rebuild, one post added",
+                  "rebuild, base template edited", "clean build (for comparison)"):
+        assert f"| sitegen | {label} |" in text
+    assert "### sitegen per stage" in text and "| rebuild after one post edited, 20 posts, ≤ 1 s |" in text
+
+
+def test_stage_lines_are_parsed() -> None:
+    stderr = "built 5 posts into _site: 91 files\n  config          5.9 ms\n  render        115.5 ms\n"
+    assert run.parse_stages(stderr) == pytest.approx({"config": 0.0059, "render": 0.1155})
