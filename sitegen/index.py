@@ -41,6 +41,7 @@ class Site:
     registry: Registry
     urls: Urls
     posts: tuple[Post, ...]  # newest first
+    post_keys: tuple[str, ...]  # the same order, for the home page's pagination
     pages: tuple[Page, ...]
     by_key: Mapping[str, Post]
     taxonomies: Mapping[str, tuple[Term, ...]]  # kind -> terms in Swedish collation (years newest first)
@@ -108,6 +109,7 @@ def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post
         registry=registry,
         urls=urls,
         posts=ordered,
+        post_keys=tuple(p.key for p in ordered),
         pages=tuple(sorted(pages, key=lambda p: sort_key(p.meta.title))),
         by_key=MappingProxyType(by_key),
         taxonomies=MappingProxyType(taxonomies),

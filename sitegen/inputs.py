@@ -37,7 +37,7 @@ def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], sh
                       comments.get(post.key, ()))
     if job.kind in ("home", "term"):
         if job.kind == "home":
-            keys, head = [p.key for p in site.posts], ()
+            keys, head = site.post_keys, ()
         else:
             term = site.term(*job.ref)
             keys, head = term.post_keys, (term.name, term.url, term.description)
@@ -58,7 +58,7 @@ def all_posts(site: Site) -> str:
 
 
 def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple) -> str:
-    keys = site.term(*ref).post_keys if ref else [p.key for p in site.posts]
+    keys = site.term(*ref).post_keys if ref else site.post_keys
     head = (site.term(*ref).name, site.term(*ref).url) if ref else ()
     entries = keys[: site.config.feed_entries]
     terms = [[(t.slug, t.name) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(site.by_key[k], kind)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ NAV = (
     ("Sök", "search"),
     ("Om", "page:om-bloggen"),
 )
+PAGER_RADIUS = 2  # pages linked on each side of the current one
 SECTION_TITLES = {
     "municipality": "Kommuner",
     "county": "Län",
@@ -67,6 +68,24 @@ class Pagination:
     @property
     def next(self) -> str | None:
         return self.url(self.number + 1) if self.number < self.pages else None
+
+    @property
+    def window(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and those near this one; None marks a gap.
+
+        Listing every page would make each page grow with the site, and all of them together
+        grow with its square.
+        """
+        near = range(max(1, self.number - PAGER_RADIUS), min(self.pages, self.number + PAGER_RADIUS) + 1)
+        shown = sorted({1, self.pages, *near})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] == 2:
+                out.append(n - 1)  # a gap of one page: show the page, not "…"
+            elif out and n - out[-1] > 2:
+                out.append(None)
+            out.append(n)
+        return out
 
 
 def content_security_policy(site: Site, endpoint: str) -> str:
@@ -123,7 +142,7 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
     """The variables one page's template sees."""
     ctx: dict[str, Any] = {"path": job.path, "site": site, "job": job, "canonical": site.urls.absolute(job.path)}
     if job.kind == "home":
-        ctx.update(_slice(site, [p.key for p in site.posts], job, "", comments))
+        ctx.update(_slice(site, site.post_keys, job, "", comments))
         ctx["title"] = site.config.title
     elif job.kind == "post":
         post = site.by_key[job.ref[0]]
@@ -145,7 +164,7 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
         ctx.update(kind=kind, title=SECTION_TITLES[kind], terms=site.taxonomies[kind], coverage=_coverage(site))
     elif job.kind == "term":
         term = site.term(*job.ref)
-        ctx.update(_slice(site, list(term.post_keys), job, term.url, comments))
+        ctx.update(_slice(site, term.post_keys, job, term.url, comments))
         ctx.update(term=term, kind=term.kind, title=term.name)
         ctx["feed"] = site.urls.feed(term.url) if term.kind in ("municipality", "county", "plan_area") else None
     elif job.kind == "search":
@@ -180,7 +199,7 @@ def _coverage(site: Site) -> tuple[CountyCoverage, ...]:
     return tuple(out)
 
 
-def _slice(site: Site, keys: list[str], job: PageJob, first: str, comments: Mapping[str, tuple]) -> dict[str, Any]:
+def _slice(site: Site, keys: Sequence[str], job: PageJob, first: str, comments: Mapping[str, tuple]) -> dict[str, Any]:
     per_page = site.config.per_page
     start = (job.number - 1) * per_page
     shown = keys[start : start + per_page]
