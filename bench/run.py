@@ -581,8 +581,7 @@ def report(data: dict, command: str) -> str:
             f"{r['peak_rss'] / MiB:.0f} | {r['peak_pss'] / MiB:.0f} | {r['peak_procs']} | {r['files']:,} | "
             f"{r['output_bytes'] / MiB:.0f} | {_yes(r['identical'])} |"
         )
-    lines += ["", "### Ratios (wall time; above 1× means sitegen is faster)", ""]
-    lines += ["| posts | build | Hugo ÷ sitegen | Pelican ÷ sitegen |", "|---:|---|---:|---:|"]
+    ratios = []
     for n in data["sizes"]:
         for scenario in SCENARIOS:
             ours = _find(results, "sitegen", n, scenario)
@@ -590,7 +589,10 @@ def report(data: dict, command: str) -> str:
                 continue
             hugo, pelican = _find(results, "hugo", n, scenario), _find(results, "pelican", n, scenario)
             if hugo or pelican:
-                lines.append(f"| {n:,} | {SCENARIO_LABELS[scenario]} | {_ratio(hugo, ours)} | {_ratio(pelican, ours)} |")
+                ratios.append(f"| {n:,} | {SCENARIO_LABELS[scenario]} | {_ratio(hugo, ours)} | {_ratio(pelican, ours)} |")
+    if ratios:
+        lines += ["", "### Ratios (wall time; above 1× means sitegen is faster)", ""]
+        lines += ["| posts | build | Hugo ÷ sitegen | Pelican ÷ sitegen |", "|---:|---|---:|---:|", *ratios]
     stage_names: list[str] = []
     for r in results:
         for s in r["stages"]:
@@ -611,8 +613,10 @@ def report(data: dict, command: str) -> str:
         lines += ["| posts | build | processes |", "|---:|---|---|"]
         for r in parts:
             lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]} | {_parts(r['peak_parts'])} |")
-    lines += ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
-    lines += [f"| {t} | {measured} | {_yes(met)} |" for t, measured, met in targets(data)]
+    checked = targets(data)
+    if checked:
+        lines += ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
+        lines += [f"| {t} | {measured} | {_yes(met)} |" for t, measured, met in checked]
     return "\n".join(lines) + "\n"
 
 
