@@ -192,7 +192,7 @@ def check(opts: BuildOptions) -> BuildReport:
             page = next(x for x in p.site.pages if x.key == job.ref[0])
             owners[job.file] = (page.source, page.links)
     files = set(html) | set(machine_outputs(p.site, p.jobs, p.shared, lambda f, fp: False, {}))
-    files |= set(copied_files(opts.root, p.site)) | {"pagefind/pagefind.js"}
+    files |= set(copied_files(opts.root, p.site))
     errors = check_links(html, files, p.site.config.base_url, owners)
     timings.lap("links")
     if errors:

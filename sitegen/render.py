@@ -161,7 +161,9 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
         ctx.update(page=page, title=page.meta.title)
     elif job.kind == "section":
         kind = job.ref[0]
-        ctx.update(kind=kind, title=SECTION_TITLES[kind], terms=site.taxonomies[kind], coverage=_coverage(site))
+        ctx.update(kind=kind, title=SECTION_TITLES[kind], terms=site.taxonomies[kind])
+        if kind in ("municipality", "county"):  # the coverage overviews of all 290 municipalities
+            ctx["coverage"] = _coverage(site)
     elif job.kind == "term":
         term = site.term(*job.ref)
         ctx.update(_slice(site, term.post_keys, job, term.url, comments))
