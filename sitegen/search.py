@@ -1,11 +1,11 @@
-"""The search index: Pagefind, run in memory over the rendered pages.
+"""The search index: Pagefind's command line, run over the post pages of the build.
 
 Only pages that mark an indexable body (``data-pagefind-body``, the post template)
 are indexed; their titles, dates and places come from ``data-pagefind-meta`` and
 the filters (kommun, län, tema) from ``data-pagefind-filter``. ``<html lang="sv">``
 makes Pagefind use Swedish stemming. The bundle (pagefind.js, its WebAssembly,
-the index and the filter files) is returned as bytes keyed by output path, so the
-build writes it with every other file and unchanged files keep their mtime.
+the index and the filter files) is read back and returned as bytes keyed by output
+path, so the build writes it with every other file and unchanged files keep their mtime.
 """
 
 from __future__ import annotations
