@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class BuildCache:
     sources: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # rel path -> (stat signature, Post/Page)
     outputs: dict[str, Recorded] = field(default_factory=dict)  # output file -> record
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the search bundle's file list
+    files: list[str] = field(default_factory=list)  # every file the build wrote, so deleted ones can be removed
 
     def source(self, rel: str, signature: tuple) -> Any | None:
         hit = self.sources.get(rel)
@@ -102,6 +103,10 @@ def load_cache(root: Path, key: str, out: Path) -> BuildCache:
     if not isinstance(cached, BuildCache) or cached.key != key:
         return BuildCache(key)
     return cached
+
+
+def forget_cache(root: Path, out: Path) -> None:
+    _cache_file(root, out).unlink(missing_ok=True)
 
 
 def save_cache(root: Path, cache: BuildCache, out: Path) -> None:

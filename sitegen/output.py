@@ -55,60 +55,93 @@ def check_output_dir(out: Path) -> None:
 
 @dataclass(frozen=True)
 class Staging:
-    """A new tree beside the output folder: files go in one by one, then it replaces the folder whole.
+    """New bytes go to a sparse tree beside the output folder, then move in file by file.
 
-    Small and picklable, so worker processes can put the files they render themselves.
+    Unchanged files are never touched, so a rebuild after one edit moves a handful of files
+    instead of relinking the whole site. A failure before ``commit`` leaves the output folder
+    as it was. ``commit`` itself moves files one at a time (each move is atomic); callers that
+    record what is in the output must forget that record before committing, so an interrupted
+    commit means a full build next time. Small and picklable, so worker processes can put the
+    files they render themselves.
     """
 
     out: Path  # the live output folder
-    tmp: Path  # the tree being built
-    old: Path  # where the live folder goes during the swap
+    tmp: Path  # the new and changed files
 
     @classmethod
     def open(cls, out: Path) -> Staging:
         check_output_dir(out)
         out = out.resolve()
-        staging = cls(out, out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old"))
-        for leftover in (staging.tmp, staging.old):
+        staging = cls(out, out.with_name(f".{out.name}.new"))
+        for leftover in (staging.tmp, out.with_name(f".{out.name}.old")):
             if leftover.exists():
                 shutil.rmtree(leftover)
         staging.tmp.mkdir(parents=True)
         return staging
 
     def put(self, rel: str, content: Content) -> bool:
-        """Place one file; True if its bytes are new, False if the previous file was carried over."""
+        """Stage one file; True if its bytes are new, False if the output already has them."""
+        if content is REUSE or _same(self.out / rel, content):
+            return False
         target = self.tmp / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.out / rel
-        if content is REUSE or _same(previous, content):
-            try:
-                os.link(previous, target)
-            except OSError:  # e.g. a file system without hard links
-                shutil.copy2(previous, target)
-            return False
         if isinstance(content, Path):
             shutil.copyfile(content, target)
         else:
             target.write_bytes(content)
         return True
 
-    def commit(self, files: Collection[str]) -> int:
-        """Swap the new tree in; returns how many files of the previous build are gone."""
-        if _same(self.out / MARKER, b""):  # the marker is deployed too: keep its mtime like any unchanged file
-            shutil.copy2(self.out / MARKER, self.tmp / MARKER)
-        else:
+    def current(self, rel: str) -> Path:
+        """Where the file ``rel`` of the new build is now: staged if it changed, else in the output."""
+        staged = self.tmp / rel
+        return staged if staged.exists() else self.out / rel
+
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+        """Move the staged files in and delete the output's files not in ``files``; returns how many were deleted.
+
+        ``previous`` lists the files the last build wrote; without it the output folder is walked.
+        """
+        if not (self.out / MARKER).exists():
             (self.tmp / MARKER).write_bytes(b"")
-        removed = _count_removed(self.out, files)
-        if self.out.exists():
-            self.out.rename(self.old)
-        self.tmp.rename(self.out)
-        if self.old.exists():
-            shutil.rmtree(self.old)
+        if not self.out.exists() or not any(self.out.iterdir()):
+            if self.out.exists():
+                self.out.rmdir()
+            self.tmp.rename(self.out)
+            return 0
+        gone = sorted(_existing(self.out) - set(files) if previous is None else set(previous) - set(files))
+        for path in sorted(self.tmp.rglob("*")):
+            if path.is_file():
+                target = self.out / path.relative_to(self.tmp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        removed = 0
+        for rel in gone:
+            try:
+                (self.out / rel).unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            _prune(self.out, (self.out / rel).parent)
+        shutil.rmtree(self.tmp)
         return removed
 
     def abort(self) -> None:
-        """Throw the new tree away; the output folder was never touched."""
+        """Throw the staged files away; the output folder was never touched."""
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _existing(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove folders left empty by deleted files, up to the output folder."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
 
 
 def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
@@ -121,13 +154,3 @@ def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
         staging.abort()
         raise
     return WriteReport(written, len(files) - written, removed)
-
-
-def _count_removed(out: Path, files: Collection[str]) -> int:
-    if not out.exists():
-        return 0
-    return sum(
-        1
-        for p in out.rglob("*")
-        if p.is_file() and p.name != MARKER and p.relative_to(out).as_posix() not in files
-    )

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .assemble import comment_targets, copied_files, machine_outputs, search_bundle
-from .cache import BuildCache, Recorded, cache_key, load_cache, save_cache, tree_digest
+from .cache import BuildCache, Recorded, cache_key, forget_cache, load_cache, save_cache, tree_digest
 from .config import Config, load_config
 from .errors import BuildError
 from .index import Site, build_index
@@ -144,7 +144,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
         files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
-        pages = {j.file: staging.tmp / j.file for j in p.jobs if j.kind == "post"}
+        pages = {j.file: staging.current(j.file) for j in p.jobs if j.kind == "post"}
         bundle, search_record = search_bundle(p.site, p.jobs, pages, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
         timings.lap("search")
         files.update(bundle)
@@ -155,13 +155,16 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
             bar(1)
         bar.finish()
         names = {j.file for j in p.jobs} | set(files)
-        removed = staging.commit(names)
+        if use_cache:
+            forget_cache(opts.root, out)  # an interrupted commit must mean a full build next time
+        removed = staging.commit(names, previous.files or None)
     except BaseException:
         staging.abort()
         raise
     timings.lap("write")
     if use_cache:
         p.cache.outputs = record_outputs(out, p.fingerprints)
+        p.cache.files = sorted(names)
         p.cache.extra["search"] = search_record
         save_cache(opts.root, p.cache, out)
         timings.lap("cache")
