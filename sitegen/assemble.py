@@ -13,7 +13,7 @@ from .inputs import all_posts, feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content
 from .plan import PageJob, feed_paths
-from .search import search_files
+from .search import search_files, shard_folders, shard_sizes
 from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
@@ -68,23 +68,34 @@ def render_comment_targets(site: Site) -> bytes:
 
 def search_bundle(
     site: Site,
-    jobs: list[PageJob],
     pages: Mapping[str, str | Path],
     shared: str,
     reusable: Reusable,
-    previous: tuple[str, list[str]] | None,
+    previous: Mapping[str, tuple[str, list[str]]] | None,
     fingerprints: dict[str, str],
-) -> tuple[dict[str, Content], tuple[str, list[str]]]:
-    """Pagefind's bundle over every post page, carried over whole when no post page changed.
+) -> tuple[dict[str, Content], dict[str, tuple[str, list[str]]]]:
+    """Pagefind's bundle over every post page, shard by shard; a shard whose pages are unchanged is carried over.
 
     ``pages`` gives each post page's HTML or the file holding it; ``previous`` is the last build's
-    (fingerprint, files). Returns the files and what to record for the next build.
+    record, shard folder -> (fingerprint, files). Returns the files and the record for the next build.
     """
-    post_files = [j.file for j in jobs if j.kind == "post"]
-    fingerprint = digest(shared, [fingerprints[f] for f in post_files])
-    if previous and previous[0] == fingerprint and all(reusable(f, fingerprint) for f in previous[1]):
-        bundle: dict[str, Content] = dict.fromkeys(previous[1], REUSE)
-    else:
-        bundle = dict(search_files({f: pages[f] for f in post_files}, site.urls.base_path))
-    fingerprints.update(dict.fromkeys(bundle, fingerprint))
-    return bundle, (fingerprint, sorted(bundle))
+    oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
+    sizes = shard_sizes(len(oldest_first))
+    folders = shard_folders(len(sizes))
+    bundle: dict[str, Content] = {}
+    record: dict[str, tuple[str, list[str]]] = {}
+    start = 0
+    for shard, (folder, size) in enumerate(zip(folders, sizes)):
+        files = oldest_first[start : start + size]
+        start += size
+        fingerprint = digest(shared, folder, size, [fingerprints[f] for f in files])
+        before = (previous or {}).get(folder)
+        if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
+            made: dict[str, Content] = dict.fromkeys(before[1], REUSE)
+        else:
+            index = search_files({f: pages[f] for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
+            made = {folder + name: data for name, data in index.items()}
+        fingerprints.update(dict.fromkeys(made, fingerprint))
+        record[folder] = (fingerprint, sorted(made))
+        bundle.update(made)
+    return bundle, record

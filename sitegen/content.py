@@ -126,6 +126,7 @@ class Post:
     assets: tuple[str, ...]  # files to copy beside the post's index.html
     digest: str  # hash of the source bytes (and assets)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
+    meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
 
     @property
     def comments_open(self) -> bool:
@@ -153,7 +154,10 @@ def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls
     meta = check_post(doc.meta, source.rel, source.key, config, registry, errors)
     rendered = _render_body(doc, config.base_path, errors)
     _raise_if(errors, meta)
-    return Post(meta=meta, url=urls.post(meta.date, meta.slug), **_shared_fields(source, doc, rendered, meta.summary))
+    fields = _shared_fields(source, doc, rendered, meta.summary)
+    url = urls.post(meta.date, meta.slug)
+    shown = repr((source.key, source.rel, meta, url, fields["summary"], source.assets)).encode("utf-8")
+    return Post(meta=meta, url=url, meta_digest=hashlib.blake2b(shown, digest_size=16).hexdigest(), **fields)
 
 
 def load_page(source: SourceFile, config: Config) -> Page:

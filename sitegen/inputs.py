@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from .cache import digest
 from .index import Site
 from .plan import PageJob
+from .search import shard_sizes
 
 
 def site_fingerprint(settings_key: str, site: Site) -> str:
@@ -14,15 +15,17 @@ def site_fingerprint(settings_key: str, site: Site) -> str:
     return digest(settings_key, [(p.key, p.meta.title, p.url) for p in site.pages])
 
 
-def _posts(site: Site, keys) -> list[tuple[str, str, str]]:
-    return [(k, site.by_key[k].digest, site.by_key[k].url) for k in keys]
+def _posts(site: Site, keys, bodies: bool = False) -> list[tuple[str, str, str]]:
+    """What a list of posts shows: their metadata, and their bodies only where ``bodies`` (feeds)."""
+    posts = [site.by_key[k] for k in keys]
+    return [(p.key, p.digest if bodies else p.meta_digest, p.url) for p in posts]
 
 
 def _neighbour(site: Site, key: str | None) -> tuple | None:
     if key is None:
         return None
     p = site.by_key[key]
-    return (p.key, p.meta.title, p.url)
+    return (p.key, p.meta_digest, p.url)
 
 
 def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], shared: str) -> str:
@@ -31,7 +34,7 @@ def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], sh
     if job.kind == "post":
         post = site.by_key[job.ref[0]]
         terms = [(t.kind, t.name, t.url) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(post, kind)]
-        related = [(k, site.by_key[k].meta.title, site.by_key[k].url, site.by_key[k].meta.date) for k in site.related[post.key]]
+        related = _posts(site, site.related[post.key])  # the template may show any of their metadata
         return digest(shared, job, post.digest, post.url, terms, related,
                       _neighbour(site, site.older[post.key]), _neighbour(site, site.newer[post.key]),
                       comments.get(post.key, ()))
@@ -49,12 +52,14 @@ def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], sh
         return digest(shared, job, page.digest)
     if job.kind == "section":
         return digest(shared, job, all_posts(site))
+    if job.kind == "search":
+        return digest(shared, job, len(shard_sizes(len(site.posts))))
     return digest(shared, job)
 
 
 def all_posts(site: Site) -> str:
     """One fingerprint of every post, for outputs that list them all (sitemap, open data, sections)."""
-    return digest([(p.key, p.digest, p.url) for p in site.posts])
+    return digest([(p.key, p.meta_digest, p.url) for p in site.posts])
 
 
 def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple) -> str:
@@ -63,4 +68,4 @@ def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple) -> str:
     entries = keys[: site.config.feed_entries]
     terms = [[(t.slug, t.name) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(site.by_key[k], kind)]
              for k in entries]
-    return digest(shared, path, head, _posts(site, entries), terms)
+    return digest(shared, path, head, _posts(site, entries, bodies=True), terms)

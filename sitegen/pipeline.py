@@ -145,7 +145,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         timings.lap("render")
         files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
         pages = {j.file: staging.current(j.file) for j in p.jobs if j.kind == "post"}
-        bundle, search_record = search_bundle(p.site, p.jobs, pages, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
+        bundle, search_record = search_bundle(p.site, pages, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
         timings.lap("search")
         files.update(bundle)
         files.update(copied_files(opts.root, p.site))

@@ -17,6 +17,7 @@ from .content import Post
 from .errors import BuildError, SourceError
 from .index import Site, Term
 from .plan import PageJob
+from .search import shard_sizes
 from .urls import Urls
 
 TEMPLATES_DIR = "templates"
@@ -170,7 +171,7 @@ def context(site: Site, job: PageJob, comments: Mapping[str, tuple]) -> dict[str
         ctx.update(term=term, kind=term.kind, title=term.name)
         ctx["feed"] = site.urls.feed(term.url) if term.kind in ("municipality", "county", "plan_area") else None
     elif job.kind == "search":
-        ctx.update(title="Sök")
+        ctx.update(title="Sök", merged_shards=max(0, len(shard_sizes(len(site.posts))) - 1))
     elif job.kind == "not_found":
         ctx.update(title="Sidan finns inte", canonical="")
     return ctx

@@ -1,4 +1,11 @@
-"""The search index: Pagefind's command line, run over the post pages of the build.
+"""The search index: Pagefind's command line, run over the post pages of the build, in shards.
+
+Pagefind has no incremental mode and needs about 250 KB of memory per page while it indexes,
+so the posts, oldest first, are cut into shards of at most ``SHARD_MAX`` and each shard is an
+index of its own, merged in the browser (``mergeIndex``). Full shards never change when a post
+is added, and the newest posts sit in the smallest shards, so a new or edited recent post
+re-indexes a few posts, not the site. The newest shard is the bundle's root, with Pagefind's
+script and WebAssembly; the others are in numbered folders beneath it.
 
 Only pages that mark an indexable body (``data-pagefind-body``, the post template)
 are indexed; their titles, dates and places come from ``data-pagefind-meta`` and
@@ -14,7 +21,6 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,10 +32,43 @@ from .errors import BuildError, SourceError
 
 BUNDLE_DIR = "pagefind"
 BODY_MARKER = "data-pagefind-body"
+SHARD_FILTER = "del"  # the filter naming each page's shard
 # The bundle parts this site uses: pagefind.js and what it loads. The prebuilt UIs
 # (pagefind-ui, pagefind-component-ui, modular UI, highlight) are left out: the
 # site has its own accessible search page (static/search.js).
 _UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+
+# posts per shard at most; a power of two. 512 pages keep Pagefind near 130 MiB.
+SHARD_MAX = 512
+# the newest posts below a multiple of this share one shard: small sites have a single index
+SHARD_MIN = 64
+# what only the root shard needs: the merged shards use the root's script and WebAssembly
+_ENGINE_PREFIXES = ("pagefind.js", "pagefind-worker.js", "wasm.")
+
+
+def shard_sizes(posts: int) -> list[int]:
+    """How many posts each shard holds, oldest first.
+
+    Full shards of ``SHARD_MAX``, then the rest as falling powers of two down to ``SHARD_MIN``,
+    then what is left (fewer than ``SHARD_MIN``) in one shard. The cut depends only on the number
+    of posts, so a clean build makes the same shards; a post added after all others changes only
+    the last shard, except when it completes a block (like a carry in a binary counter).
+    """
+    full, rest = divmod(posts, SHARD_MAX)
+    sizes = [SHARD_MAX] * full
+    block = SHARD_MAX >> 1
+    while block >= SHARD_MIN:
+        if rest >= block:
+            sizes.append(block)
+            rest -= block
+        block >>= 1
+    return sizes + [rest] if rest else sizes
+
+
+def shard_folders(shards: int) -> list[str]:
+    """Each shard's folder in the output, oldest first: numbered folders, the newest at the root."""
+    return [f"{BUNDLE_DIR}/{i}/" for i in range(shards - 1)] + [f"{BUNDLE_DIR}/"] if shards else []
 
 
 def indexable(html: str) -> bool:
@@ -49,28 +88,31 @@ def _index(site: Path, out: Path) -> None:
         raise RuntimeError(detail[-1] if detail else f"exit code {result.returncode}")
 
 
-def search_files(pages: Mapping[str, str | Path], base_path: str) -> dict[str, bytes]:
-    """Pagefind bundle for the indexable ``pages`` (output file -> HTML, or the file holding it), keyed by ``pagefind/...``.
+def _scratch() -> str | None:
+    """A memory-backed folder for Pagefind's input and output when the system has one: creating
+    thousands of small files there is many times faster than on disk."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
-    ``base_path`` is the site's path under its host ('/' or '/aterbesok/'); result URLs carry it
-    ('/aterbesok/2017/03/x/'), so results link correctly under a sub-path deployment.
+
+def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool = True, shard: int = 0) -> dict[str, bytes]:
+    """Pagefind bundle for the indexable ``pages`` (output file -> HTML, or the file holding it), keyed by bundle path.
+
+    Without ``engine`` the bundle leaves out the script and WebAssembly (a shard merged into the root).
+    Every page is indexed with the filter ``del:<shard>``, so the search page can list the shards'
+    results in order (static/search.js).
     """
-    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-", dir=_scratch()) as tmp:
         site = Path(tmp) / "site"
         under = site.joinpath(*[part for part in base_path.split("/") if part])
+        marker = f'{BODY_MARKER}><span hidden data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'
         for file, html in sorted(pages.items()):
-            target = under / file
             if isinstance(html, Path):
-                # a written page: link it instead of holding every page in memory (pages without
-                # data-pagefind-body are skipped by Pagefind itself)
+                html = html.read_text(encoding="utf-8")
+            if indexable(html):  # pages without data-pagefind-body are left out, as Pagefind would
+                target = under / file
                 target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(html, target)
-                except OSError:  # another file system
-                    shutil.copyfile(html, target)
-            elif indexable(html):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(html, encoding="utf-8")
+                target.write_text(html.replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
         if not site.exists():
             # Pagefind refuses a site with nothing to index; the search page says search is unavailable
             return {}
@@ -82,13 +124,13 @@ def search_files(pages: Mapping[str, str | Path], base_path: str) -> dict[str, b
             raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}{hint}")]) from None
         bundle: dict[str, bytes] = {}
         for p in sorted(out.rglob("*")):
-            if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES):
+            if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES) and (engine or not p.name.startswith(_ENGINE_PREFIXES)):
                 bundle[p.relative_to(out).as_posix()] = p.read_bytes()
     try:
         bundle = canonical_bundle(bundle)
     except _Unexpected:
         pass  # a Pagefind version with another layout: keep its output as it is
-    return {f"{BUNDLE_DIR}/{name}": data for name, data in sorted(bundle.items())}
+    return dict(sorted(bundle.items()))
 
 
 # ---------------------------------------------------------------------------
@@ -251,4 +293,4 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-__all__ = ["search_files"]
+__all__ = ["SHARD_MAX", "SHARD_MIN", "search_files", "shard_folders", "shard_sizes"]

@@ -1,6 +1,7 @@
 // The search page: a small, accessible interface over Pagefind's JavaScript API.
 // Loaded as a same-origin module (the page's CSP allows no inline scripts or styles).
-// The bundle's location comes from data-bundle, so the site works under a sub-path.
+// The bundle's location comes from data-bundle, so the site works under a sub-path;
+// data-shards says how many older shards to merge into it.
 
 const PAGE_SIZE = 10;
 const collator = new Intl.Collator("sv");
@@ -17,12 +18,17 @@ async function start(root) {
   const status = root.querySelector("#sok-status");
   const list = root.querySelector("#sok-traffar");
 
+  // Older posts are indexed in numbered shards beneath the bundle (see sitegen/search.py); the
+  // newest shard is the bundle itself. Shard ids, newest first: the bundle's id is the count.
+  const merged = Number(root.dataset.shards || 0);
+  const shardIds = Array.from({ length: merged + 1 }, (_, i) => merged - i);
   let pagefind;
   try {
     const bundle = new URL(root.dataset.bundle, document.baseURI);
     pagefind = await import(new URL("pagefind.js", bundle).href);
     // Result URLs are indexed with the site's base path already in them.
     await pagefind.options({ baseUrl: "/", excerptLength: 28 });
+    await Promise.all(shardIds.slice(1).map((id) => pagefind.mergeIndex(new URL(`${id}/`, bundle).pathname, { baseUrl: "/" })));
     await fillFilters(pagefind, selects);
   } catch (error) {
     status.textContent = "Sökningen kunde inte laddas. Du hittar besöken via kommunerna, teman och arkivet.";
@@ -60,21 +66,21 @@ async function start(root) {
       status.textContent = "";
       return;
     }
-    let search;
+    let results;
     try {
-      search = await pagefind.search(term || null, { filters, sort: term ? undefined : { datum: "desc" } });
+      results = term ? (await pagefind.search(term, { filters })).results : await newestFirst(pagefind, filters, shardIds);
     } catch (error) {
       console.error(error);
       if (mine === generation) status.textContent = "Något gick fel i sökningen. Försök igen.";
       return;
     }
-    if (mine !== generation || search === null) return; // a newer search has started
-    pending = search.results.slice();
+    if (mine !== generation) return; // a newer search has started
+    pending = results.slice();
     list.replaceChildren();
     more.remove();
     await showMore(mine, false);
     if (mine !== generation) return;
-    status.textContent = describe(search.results.length, term, selects);
+    status.textContent = describe(results.length, term, selects);
   }
 
   async function showMore(mine, focusFirst) {
@@ -104,6 +110,16 @@ async function start(root) {
   for (const select of selects) select.addEventListener("change", run);
 
   if (input.value || selects.some((s) => s.value)) run();
+}
+
+// A listing without a search term, newest first. Pagefind scores sorted results by their rank
+// within their own shard, so merged shards would interleave; each post carries its shard's id
+// as the filter "del", and the shards, newest first, follow each other in time.
+async function newestFirst(pagefind, filters, shardIds) {
+  const sort = { datum: "desc" };
+  if (shardIds.length === 1) return (await pagefind.search(null, { filters, sort })).results;
+  const parts = await Promise.all(shardIds.map((id) => pagefind.search(null, { filters: { ...filters, del: String(id) }, sort })));
+  return parts.flatMap((part) => part.results);
 }
 
 async function fillFilters(pagefind, selects) {

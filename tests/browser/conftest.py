@@ -303,6 +303,7 @@ class Sites:
     origin: str
     sample: Served
     big: Served
+    mounts: dict[str, Path]  # URL prefix -> folder served there; a test module may mount a site of its own
 
 
 @pytest.fixture(scope="session")
@@ -321,7 +322,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     handler.mounts.update({SAMPLE_PREFIX: sample.out, BIG_PREFIX: big.out})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Sites(origin, sample, big)
+    yield Sites(origin, sample, big, handler.mounts)
     server.shutdown()
     server.server_close()
 

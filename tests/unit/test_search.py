@@ -1,0 +1,43 @@
+"""sitegen.search: how the posts are cut into Pagefind shards."""
+
+from __future__ import annotations
+
+from sitegen.search import SHARD_MAX, SHARD_MIN, shard_folders, shard_sizes
+
+
+def test_small_sites_have_one_shard():
+    assert shard_sizes(0) == []
+    assert shard_sizes(1) == [1]
+    assert shard_sizes(SHARD_MIN - 1) == [SHARD_MIN - 1]
+    assert shard_sizes(SHARD_MIN) == [SHARD_MIN]
+
+
+def test_full_shards_then_falling_blocks_then_the_rest():
+    assert shard_sizes(10_000) == [SHARD_MAX] * 19 + [256, 16]
+    assert shard_sizes(SHARD_MAX + SHARD_MIN + 5) == [SHARD_MAX, SHARD_MIN, 5]
+    assert shard_sizes(300) == [256, 44]
+
+
+def test_every_post_is_in_one_shard_of_bounded_size():
+    for n in range(3 * SHARD_MAX + 3):
+        sizes = shard_sizes(n)
+        assert sum(sizes) == n
+        assert all(0 < s <= SHARD_MAX for s in sizes)
+        assert len(sizes) <= n // SHARD_MAX + (SHARD_MAX // SHARD_MIN).bit_length()
+
+
+def test_a_new_post_keeps_all_shards_but_the_last_unless_a_block_fills():
+    carries = 0
+    for n in range(1, 3 * SHARD_MAX):
+        before, after = shard_sizes(n), shard_sizes(n + 1)
+        if after[:-1] == before[:-1] or after[:-1] == before:
+            continue  # only the newest shard changed, or a new one started
+        carries += 1
+        assert (n + 1) % (2 * SHARD_MIN) == 0, n  # the rest filled a bigger block: small shards merge
+    assert carries == 3 * SHARD_MAX // (2 * SHARD_MIN)
+
+
+def test_the_newest_shard_is_the_bundle_root():
+    assert shard_folders(0) == []
+    assert shard_folders(1) == ["pagefind/"]
+    assert shard_folders(3) == ["pagefind/0/", "pagefind/1/", "pagefind/"]
