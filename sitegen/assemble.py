@@ -68,7 +68,7 @@ def render_comment_targets(site: Site) -> bytes:
 
 def search_bundle(
     site: Site,
-    pages: Mapping[str, str | Path],
+    page_file: Callable[[str], Path],
     shared: str,
     reusable: Reusable,
     previous: Mapping[str, tuple[str, list[str]]] | None,
@@ -76,7 +76,7 @@ def search_bundle(
 ) -> tuple[dict[str, Content], dict[str, tuple[str, list[str]]]]:
     """Pagefind's bundle over every post page, shard by shard; a shard whose pages are unchanged is carried over.
 
-    ``pages`` gives each post page's HTML or the file holding it; ``previous`` is the last build's
+    ``page_file`` gives the file holding a post page of this build; ``previous`` is the last build's
     record, shard folder -> (fingerprint, files). Returns the files and the record for the next build.
     """
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
@@ -93,7 +93,7 @@ def search_bundle(
         if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
             made: dict[str, Content] = dict.fromkeys(before[1], REUSE)
         else:
-            index = search_files({f: pages[f] for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
+            index = search_files({f: page_file(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
             made = {folder + name: data for name, data in index.items()}
         fingerprints.update(dict.fromkeys(made, fingerprint))
         record[folder] = (fingerprint, sorted(made))

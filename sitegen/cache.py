@@ -7,9 +7,12 @@ mismatch, a missing file or an unreadable one means a full build.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 2
+FORMAT = 4  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class BuildCache:
     outputs: dict[str, Recorded] = field(default_factory=dict)  # output file -> record
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the search bundle's file list
     files: list[str] = field(default_factory=list)  # every file the build wrote, so deleted ones can be removed
+    planned: Any = None  # pipeline.Planned: the index and plan, reused when only post bodies changed
 
     def source(self, rel: str, signature: tuple) -> Any | None:
         hit = self.sources.get(rel)
@@ -49,7 +53,7 @@ class BuildCache:
         if rec is None or rec.fingerprint != fingerprint:
             return False
         try:
-            st = (out / file).stat()
+            st = os.stat(os.path.join(out, file))  # not pathlib: this runs for every output of every build
         except OSError:
             return False
         return st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns
@@ -78,7 +82,7 @@ def stat_signature(paths: list[Path]) -> tuple:
     """Size and modification time of a source and its assets: cheap to check on every build."""
     sig = []
     for p in paths:
-        st = p.stat()
+        st = os.stat(p)
         sig.append((st.st_size, st.st_mtime_ns, st.st_ino))
     return tuple(sig)
 
@@ -95,14 +99,30 @@ def _cache_file(root: Path, out: Path) -> Path:
 def load_cache(root: Path, key: str, out: Path) -> BuildCache:
     path = _cache_file(root, out)
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb") as f, _no_gc():
             cached = pickle.load(f)
     # missing, truncated, or written by another version: all mean "build everything"
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
         return BuildCache(key)
     if not isinstance(cached, BuildCache) or cached.key != key:
         return BuildCache(key)
+    # the cache lives for the whole build: keep the collector from scanning its objects again and
+    # again (the build unfreezes them when it is done, see pipeline.build)
+    gc.freeze()
     return cached
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while (un)pickling: it would scan the new objects again and
+    again (half the time of loading the cache of a 10,000-post site); pickles make no cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def forget_cache(root: Path, out: Path) -> None:
@@ -113,6 +133,6 @@ def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
     path = _cache_file(root, out)
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
+    with open(tmp, "wb") as f, _no_gc():
         pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)

@@ -132,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.verbose:
-        print(f"  {report.read} sources read, {report.pages} pages rendered", file=sys.stderr)
+        reused = " (index and plan reused: only post bodies changed)" if report.index_reused else ""
+        print(f"  {report.read} sources read, {report.pages} pages rendered{reused}", file=sys.stderr)
         for stage, seconds in report.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=sys.stderr)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,18 +49,20 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
     if not base.is_dir():
         return []
     found: list[SourceFile] = []
-    for entry in sorted(base.iterdir()):
+    with os.scandir(base) as listing:  # not pathlib: this runs over every post on every build
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
-        if entry.is_file() and entry.suffix == ".md":
-            found.append(SourceFile(entry, f"{folder}/{entry.name}", entry.stem, kind, ()))
-        elif entry.is_dir() and (entry / "index.md").is_file():
+        if entry.name.endswith(".md") and entry.is_file():
+            found.append(SourceFile(base / entry.name, f"{folder}/{entry.name}", entry.name[:-3], kind, ()))
+        elif entry.is_dir() and (index := Path(entry.path, "index.md")).is_file():
             assets = tuple(
-                str(p.relative_to(entry)).replace("\\", "/")
-                for p in sorted(entry.rglob("*"))
+                str(p.relative_to(entry.path)).replace("\\", "/")
+                for p in sorted(Path(entry.path).rglob("*"))
                 if p.is_file() and p.name != "index.md" and not p.name.startswith(".")
             )
-            found.append(SourceFile(entry / "index.md", f"{folder}/{entry.name}/index.md", entry.name, kind, assets))
+            found.append(SourceFile(index, f"{folder}/{entry.name}/index.md", entry.name, kind, assets))
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 
 from .collate import sort_key
@@ -55,6 +55,21 @@ class Site:
 
     def post_terms(self, post: Post, kind: str) -> tuple[Term, ...]:
         return tuple(self.terms[(kind, i)] for i in term_ids(post, kind))
+
+    def with_posts(self, posts: Mapping[str, Post]) -> Site:
+        """The same site with these posts in place of those with the same keys (new bodies, same metadata)."""
+        ordered = tuple(posts[p.key] for p in self.posts)
+        return replace(self, posts=ordered, by_key=MappingProxyType({p.key: p for p in ordered}))
+
+    def __reduce__(self):
+        # mapping proxies cannot be pickled: the build cache stores plain dicts and wraps them again
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        state = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in values.items()}
+        return (_restore_site, (state,))
+
+
+def _restore_site(state: dict) -> Site:
+    return Site(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in state.items()})
 
 
 def term_ids(post: Post, kind: str) -> tuple[str, ...]:

@@ -94,7 +94,7 @@ class Staging:
     def current(self, rel: str) -> Path:
         """Where the file ``rel`` of the new build is now: staged if it changed, else in the output."""
         staged = self.tmp / rel
-        return staged if staged.exists() else self.out / rel
+        return staged if staged.exists() else self.out / rel  # only for pages Pagefind reads again
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
         """Move the staged files in and delete the output's files not in ``files``; returns how many were deleted.

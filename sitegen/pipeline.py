@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -11,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .assemble import comment_targets, copied_files, machine_outputs, search_bundle
-from .cache import BuildCache, Recorded, cache_key, forget_cache, load_cache, save_cache, tree_digest
+from .cache import BuildCache, Recorded, cache_key, digest, forget_cache, load_cache, save_cache, tree_digest
 from .config import Config, load_config
 from .errors import BuildError
 from .index import Site, build_index
@@ -63,6 +65,18 @@ class BuildReport:
     timings: dict[str, float]
     comment_targets: Mapping[str, tuple[str, bool]]  # post key -> (URL path, comments open), for the receiver
     read: int = 0  # posts and pages read this time; the others came from the cache
+    index_reused: bool = False  # only post bodies changed: the previous index and plan were reused
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The index and plan of one build, kept in the cache: reused whole when only post bodies changed."""
+
+    structure: str  # fingerprint of settings, every post's metadata, the pages and the comments
+    site: Site
+    jobs: list[PageJob]
+    shared: str  # fingerprint of the inputs every page shares
+    fingerprints: Mapping[str, str]  # HTML output file -> fingerprint
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,8 @@ class Prepared:
     fingerprints: dict[str, str]  # output file -> fingerprint; machine outputs are added later
     cache: BuildCache  # sources seen this time; outputs as recorded by the previous build
     read: int  # sources read and rendered this time (the others came from the cache)
+    planned: Planned  # for the next build's cache
+    index_reused: bool
 
 
 def load_settings(opts: BuildOptions) -> tuple[Config, Registry]:
@@ -105,14 +121,32 @@ def prepare(
     comments = load_comments(opts.root, config, posts)  # drafts too: their comments wait for them
     posts, pages = published(posts, opts.drafts), published(pages, opts.drafts)
     timings.lap("read")
+    inputs_key = cache_key(sources_key, tree_digest(opts.root / TEMPLATES_DIR), endpoint, opts.drafts, str(out))
+    structure = digest(inputs_key, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()))
+    known = cache.planned if isinstance(cache.planned, Planned) and cache.planned.structure == structure else None
+    planned = reuse_plan(known, posts, comments) if known else plan(config, registry, inputs_key, structure, posts, pages, comments)
+    env = environment(opts.root, planned.site, endpoint)
+    timings.lap("index")
+    return Prepared(planned.site, planned.jobs, comments, env, planned.shared, dict(planned.fingerprints), cache, read, planned, known is not None)
+
+
+def plan(config: Config, registry: Registry, inputs_key: str, structure: str, posts, pages, comments) -> Planned:
+    """Index every post, plan every page and fingerprint each one."""
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)
-    env = environment(opts.root, site, endpoint)
-    templates = tree_digest(opts.root / TEMPLATES_DIR)
-    shared = site_fingerprint(cache_key(sources_key, templates, endpoint, opts.drafts, str(out)), site)
-    fingerprints = {job.file: page_fingerprint(site, job, comments, shared) for job in jobs}
-    timings.lap("index")
-    return Prepared(site, jobs, comments, env, shared, fingerprints, cache, read)
+    shared = site_fingerprint(inputs_key, site)
+    return Planned(structure, site, jobs, shared, {job.file: page_fingerprint(site, job, comments, shared) for job in jobs})
+
+
+def reuse_plan(known: Planned, posts, comments) -> Planned:
+    """The previous build's index and plan with today's posts: only the bodies changed, so only post pages are fingerprinted again."""
+    site = known.site.with_posts({p.key: p for p in posts})
+    changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
+    fingerprints = dict(known.fingerprints)
+    for job in known.jobs:
+        if job.kind == "post" and job.ref[0] in changed:
+            fingerprints[job.file] = page_fingerprint(site, job, comments, known.shared)
+    return Planned(known.structure, site, known.jobs, known.shared, fingerprints)
 
 
 def output_dir(opts: BuildOptions, config: Config) -> Path:
@@ -121,6 +155,13 @@ def output_dir(opts: BuildOptions, config: Config) -> Path:
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None) -> BuildReport:
     """Build the site into its output folder; on any problem raise BuildError and leave the folder as it was."""
+    try:
+        return _build(opts, use_cache, bar)
+    finally:
+        gc.unfreeze()  # the objects frozen for the build (see load_cache) may be collected again
+
+
+def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> BuildReport:
     timings = Timings()
     bar = bar or ProgressBar(sys.stderr, enabled=False)
     config, registry = load_settings(opts)
@@ -128,10 +169,16 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     check_output_dir(out)
     cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
     p = prepare(opts, (config, registry), timings, cache, out, bar)
+    gc.freeze()  # the site and its plan live until the end of the build
     previous = p.cache if use_cache else BuildCache(p.cache.key)  # without a cache nothing is reused
 
+    kept: set[str] = set()  # outputs found unchanged on disk: their records carry over
+
     def reusable(file: str, fingerprint: str) -> bool:
-        return previous.unchanged(out, file, fingerprint)
+        if previous.unchanged(out, file, fingerprint):
+            kept.add(file)
+            return True
+        return False
 
     staging = Staging.open(out)
     try:
@@ -144,8 +191,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
         files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
-        pages = {j.file: staging.current(j.file) for j in p.jobs if j.kind == "post"}
-        bundle, search_record = search_bundle(p.site, pages, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
+        bundle, search_record = search_bundle(p.site, staging.current, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
         timings.lap("search")
         files.update(bundle)
         files.update(copied_files(opts.root, p.site))
@@ -163,20 +209,26 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         raise
     timings.lap("write")
     if use_cache:
-        p.cache.outputs = record_outputs(out, p.fingerprints)
+        p.cache.outputs = record_outputs(out, p.fingerprints, {f: previous.outputs[f] for f in kept})
         p.cache.files = sorted(names)
+        p.cache.planned = p.planned
         p.cache.extra["search"] = search_record
         save_cache(opts.root, p.cache, out)
         timings.lap("cache")
     report = WriteReport(written, len(names) - written, removed)
-    return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read)
+    return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read, p.index_reused)
 
 
-def record_outputs(out: Path, fingerprints: Mapping[str, str]) -> dict[str, Recorded]:
+def record_outputs(out: Path, fingerprints: Mapping[str, str], kept: Mapping[str, Recorded]) -> dict[str, Recorded]:
+    """What each output was made from and how it sits on disk; ``kept`` were checked unchanged this build."""
     recorded = {}
+    folder = str(out)
     for file, fingerprint in fingerprints.items():
-        st = (out / file).stat()
-        recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
+        if file in kept:
+            recorded[file] = kept[file]
+        else:
+            st = os.stat(os.path.join(folder, file))
+            recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
     return recorded
 
 

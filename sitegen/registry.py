@@ -19,6 +19,10 @@ class County:
     name: str  # 'Västra Götaland'
     official_name: str  # 'Västra Götalands län'
 
+    def __reduce__(self):
+        # pickled by code: the build cache holds one per post, and unpickling objects is its cost
+        return (_registered, ("counties", self.code))
+
 
 @dataclass(frozen=True)
 class Municipality:
@@ -28,6 +32,9 @@ class Municipality:
     name: str  # 'Borås'
     county_code: str
     official_name: str  # 'Borås stad'
+
+    def __reduce__(self):
+        return (_registered, ("municipalities", self.code))
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,15 @@ def _lookup(index: dict, name: str, suffixes: tuple[str, ...]):
 def _read(name: str) -> tuple[bytes, list[dict[str, str]]]:
     data = resources.files("sitegen.data").joinpath(name).read_bytes()
     return data, list(csv.DictReader(data.decode("utf-8").splitlines()))
+
+
+def _registered(kind: str, code: str) -> County | Municipality:
+    return _by_code(kind)[code]
+
+
+@cache
+def _by_code(kind: str) -> dict[str, County | Municipality]:
+    return {x.code: x for x in getattr(load_registry(), kind)}
 
 
 @cache

@@ -34,6 +34,10 @@ def _edit(root: Path, op: str, n: int, rnd: st.DataObject) -> None:
     elif op == "edit":
         target = rnd.draw(st.sampled_from(posts))
         target.write_text(target.read_text(encoding="utf-8") + f"\nTillägg {n}.\n", encoding="utf-8")
+    elif op == "summary":  # a new first paragraph: the summary shown in lists changes
+        target = rnd.draw(st.sampled_from(posts))
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("Vi pratade om", f"Vi talade ({n}) om", 1), encoding="utf-8")
     elif op == "retitle":
         target = rnd.draw(st.sampled_from(posts))
         text = target.read_text(encoding="utf-8")
@@ -56,7 +60,7 @@ def _edit(root: Path, op: str, n: int, rnd: st.DataObject) -> None:
         cfg.write_text(text.replace("per_page: 10", per_page).replace("per_page: 2", per_page).replace("per_page: 3", per_page), encoding="utf-8")
 
 
-OPS = st.lists(st.sampled_from(["add", "edit", "retitle", "rename", "delete", "template", "static", "config"]), min_size=1, max_size=4)
+OPS = st.lists(st.sampled_from(["add", "edit", "summary", "retitle", "rename", "delete", "template", "static", "config"]), min_size=1, max_size=4)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -95,6 +99,23 @@ def test_one_edit_rewrites_only_what_changed_and_keeps_other_mtimes(make_site):
     assert after["kommun/boras/index.html"][1] == before["kommun/boras/index.html"][1]
     assert second.pages < first.pages
     assert second.write.unchanged == len(after) - len(changed) - 1  # minus the .sitegen marker
+
+
+def test_a_body_edit_reuses_the_index_and_a_summary_edit_does_not(make_site):
+    posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-0{i + 1}-01", municipality="Umeå") for i in range(3)}
+    root = make_site(posts)
+    first = pipeline.build(pipeline.BuildOptions(root))
+    assert not first.index_reused
+    p = root / "posts" / "p1.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nEn sista mening.\n", encoding="utf-8")
+    body = pipeline.build(pipeline.BuildOptions(root))
+    assert body.index_reused
+    assert "En sista mening." in (root / "_site/2017/02/besok-1/index.html").read_text(encoding="utf-8")
+    assert "En sista mening." in (root / "_site/feed.xml").read_text(encoding="utf-8")
+    p.write_text(p.read_text(encoding="utf-8").replace("title: Besök 1", "title: Besök 1\nsummary: Ny sammanfattning."), encoding="utf-8")
+    summary = pipeline.build(pipeline.BuildOptions(root))
+    assert not summary.index_reused
+    assert "Ny sammanfattning." in (root / "_site/index.html").read_text(encoding="utf-8")
 
 
 def test_corrupt_cache_means_a_full_and_correct_build(make_site):
