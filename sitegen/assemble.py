@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .cache import digest
@@ -18,6 +20,9 @@ from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
 COMMENT_TARGETS = "kommentarer.json"
+
+# Pagefind processes at once: each needs up to ~130 MiB (search.SHARD_MAX) and one core
+SEARCH_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 Reusable = Callable[[str, str], bool]  # (output file, fingerprint) -> the previous file is still right
 
@@ -84,6 +89,7 @@ def search_bundle(
     folders = shard_folders(len(sizes))
     bundle: dict[str, Content] = {}
     record: dict[str, tuple[str, list[str]]] = {}
+    todo: list[tuple[int, str, list[str], str]] = []
     start = 0
     for shard, (folder, size) in enumerate(zip(folders, sizes)):
         files = oldest_first[start : start + size]
@@ -91,11 +97,21 @@ def search_bundle(
         fingerprint = digest(shared, folder, size, [fingerprints[f] for f in files])
         before = (previous or {}).get(folder)
         if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
-            made: dict[str, Content] = dict.fromkeys(before[1], REUSE)
+            bundle.update(dict.fromkeys(before[1], REUSE))
+            fingerprints.update(dict.fromkeys(before[1], fingerprint))
+            record[folder] = before
         else:
-            index = search_files({f: page_file(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
-            made = {folder + name: data for name, data in index.items()}
-        fingerprints.update(dict.fromkeys(made, fingerprint))
-        record[folder] = (fingerprint, sorted(made))
-        bundle.update(made)
-    return bundle, record
+            todo.append((shard, folder, files, fingerprint))
+
+    def index(job: tuple[int, str, list[str], str]) -> dict[str, bytes]:
+        shard, folder, files, _ = job
+        made = search_files({f: page_file(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
+        return {folder + name: data for name, data in made.items()}
+
+    # Pagefind runs in processes of its own: a thread per shard keeps SEARCH_WORKERS of them busy
+    with ThreadPoolExecutor(max_workers=SEARCH_WORKERS) as pool:
+        for (_, folder, _, fingerprint), made in zip(todo, pool.map(index, todo)):
+            fingerprints.update(dict.fromkeys(made, fingerprint))
+            record[folder] = (fingerprint, sorted(made))
+            bundle.update(made)
+    return dict(sorted(bundle.items())), dict(sorted(record.items()))

@@ -1,18 +1,15 @@
 """Recorded inputs per output, so a rebuild redoes only what changed and is never wrong.
 
-The cache lives in .sitegen-cache/ beside config.yaml. Its key covers the generator's
-version, the config, the registry, the templates and the command-line options; any
-mismatch, a missing file or an unreadable one means a full build.
+The cache lives in .sitegen-cache/ beside config.yaml (stored by cachefiles.py). Its key
+covers the generator's version, the config and the registry; templates and command-line
+options are part of every output's fingerprint. Any mismatch, a missing file or an
+unreadable one means a full build.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +39,8 @@ class BuildCache:
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the search bundle's file list
     files: list[str] = field(default_factory=list)  # every file the build wrote, so deleted ones can be removed
     planned: Any = None  # pipeline.Planned: the index and plan, reused when only post bodies changed
+    # how the sources were stored when loaded: segment -> (file name, rel -> record); see cachefiles
+    stored: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     def source(self, rel: str, signature: tuple) -> Any | None:
         hit = self.sources.get(rel)
@@ -89,50 +88,3 @@ def stat_signature(paths: list[Path]) -> tuple:
 
 def cache_key(*settings: Any) -> str:
     return digest(FORMAT, __version__, *settings)
-
-
-def _cache_file(root: Path, out: Path) -> Path:
-    # one cache per output folder, so `serve` and `build` do not undo each other's work
-    return root / CACHE_DIR / f"build-{digest(str(out))[:12]}.pickle"
-
-
-def load_cache(root: Path, key: str, out: Path) -> BuildCache:
-    path = _cache_file(root, out)
-    try:
-        with open(path, "rb") as f, _no_gc():
-            cached = pickle.load(f)
-    # missing, truncated, or written by another version: all mean "build everything"
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-        return BuildCache(key)
-    if not isinstance(cached, BuildCache) or cached.key != key:
-        return BuildCache(key)
-    # the cache lives for the whole build: keep the collector from scanning its objects again and
-    # again (the build unfreezes them when it is done, see pipeline.build)
-    gc.freeze()
-    return cached
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector off while (un)pickling: it would scan the new objects again and
-    again (half the time of loading the cache of a 10,000-post site); pickles make no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def forget_cache(root: Path, out: Path) -> None:
-    _cache_file(root, out).unlink(missing_ok=True)
-
-
-def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
-    path = _cache_file(root, out)
-    path.parent.mkdir(exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as f, _no_gc():
-        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)

@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 
 from .assemble import comment_targets, copied_files, machine_outputs, search_bundle
-from .cache import BuildCache, Recorded, cache_key, digest, forget_cache, load_cache, save_cache, tree_digest
+from .cache import BuildCache, Recorded, cache_key, digest, tree_digest
+from .cachefiles import forget_cache, load_cache, save_cache
 from .config import Config, load_config
 from .errors import BuildError
 from .index import Site, build_index

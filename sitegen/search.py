@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,24 @@ def _index(site: Path, out: Path) -> None:
         raise RuntimeError(detail[-1] if detail else f"exit code {result.returncode}")
 
 
+_LANG = re.compile(r'<html[^>]*\slang="([^"]+)"')
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+
+
+def indexed_part(html: str) -> str:
+    """The page cut down to the element marked ``data-pagefind-body``, which holds everything Pagefind
+    reads of a post (title, text, metadata, filters): a quarter less work for Pagefind than the whole page."""
+    marker = html.find(BODY_MARKER)
+    opening = html.rfind("<", 0, marker)
+    tag = _TAG.match(html, opening) if marker > 0 and opening >= 0 else None
+    closing = html.rfind(f"</{tag.group(1)}>") if tag else -1
+    if tag is None or closing < marker:
+        return html
+    lang = _LANG.search(html)
+    head = f'<!DOCTYPE html><html lang="{lang.group(1) if lang else "sv"}"><head><meta charset="utf-8"></head><body>'
+    return head + html[opening : closing + len(tag.group(1)) + 3] + "</body></html>"
+
+
 def _scratch() -> str | None:
     """A memory-backed folder for Pagefind's input and output when the system has one: creating
     thousands of small files there is many times faster than on disk."""
@@ -112,7 +131,7 @@ def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool =
             if indexable(html):  # pages without data-pagefind-body are left out, as Pagefind would
                 target = under / file
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(html.replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
+                target.write_text(indexed_part(html).replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
         if not site.exists():
             # Pagefind refuses a site with nothing to index; the search page says search is unavailable
             return {}

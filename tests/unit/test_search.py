@@ -41,3 +41,18 @@ def test_the_newest_shard_is_the_bundle_root():
     assert shard_folders(0) == []
     assert shard_folders(1) == ["pagefind/"]
     assert shard_folders(3) == ["pagefind/0/", "pagefind/1/", "pagefind/"]
+
+
+def test_pagefind_gets_only_the_marked_element_and_the_language():
+    from sitegen.search import indexed_part
+
+    page = (
+        '<!DOCTYPE html><html lang="sv"><head><title>T</title></head><body><nav>Meny</nav>'
+        '<article class="post" data-pagefind-body><h1>Rubrik</h1><p>Text</p></article>'
+        '<section id="kommentarer"><form>…</form></section></body></html>'
+    )
+    part = indexed_part(page)
+    assert '<html lang="sv">' in part
+    assert '<article class="post" data-pagefind-body><h1>Rubrik</h1><p>Text</p></article>' in part
+    assert "Meny" not in part and "kommentarer" not in part
+    assert indexed_part("<p>no marker</p>") == "<p>no marker</p>"

@@ -121,7 +121,7 @@ def test_a_body_edit_reuses_the_index_and_a_summary_edit_does_not(make_site):
 def test_corrupt_cache_means_a_full_and_correct_build(make_site):
     root = make_site({"a.md": post_text(municipality="Umeå")})
     pipeline.build(pipeline.BuildOptions(root))
-    for f in (root / ".sitegen-cache").glob("*.pickle"):
+    for f in (root / ".sitegen-cache").rglob("*.pickle"):
         f.write_bytes(b"not a pickle")
     (root / "posts" / "a.md").write_text(post_text(title="Ny titel", municipality="Umeå"), encoding="utf-8")
     report = pipeline.build(pipeline.BuildOptions(root))
