@@ -15,6 +15,7 @@ Not a timed test: CI runs ``tests/test_bench_smoke.py`` at N=20 only to prove th
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -95,14 +96,36 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def _tree(root: int) -> list[int]:
+def _tree(root: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) of ``root`` and all its descendants."""
     children = _children_map()
-    out, todo = [], [root]
+    out, todo = [], [(root, 0)]
     while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, ()))
+        pid, parent = todo.pop()
+        out.append((pid, parent))
+        todo.extend((child, pid) for child in children.get(pid, ()))
     return out
+
+
+_KCMP_VM = 1
+
+
+def _shares_memory(pid: int, parent: int) -> bool:
+    """True for a child that still runs in its parent's address space: spawned with vfork (as
+    Python's subprocess does) and not yet exec'ed. Its RSS and PSS are its parent's again, for a
+    millisecond; counting them would double the parent in a sum. Uses kcmp(2) (x86-64 Linux)."""
+    libc = _libc()
+    return bool(parent) and libc is not None and libc.syscall(312, pid, parent, _KCMP_VM, 0, 0) == 0
+
+
+@functools.cache
+def _libc():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True) if platform.machine() == "x86_64" else None
+    except OSError:
+        return None
 
 
 def _rss(pid: int) -> int:
@@ -139,12 +162,13 @@ class TreeSampler(threading.Thread):
 
     Every sample sums RSS (statm) over the known tree; the tree itself is re-read from /proc every
     ``RESCAN`` samples (0.5 s), and PSS (smaps_rollup, which costs ~25 ms per GiB of a process) every
-    ``PSS_EVERY`` samples (2 s) and whenever RSS has grown 5% since the last PSS sample, so the sampler
-    itself stays at 1–3% of one core.
+    ``PSS_EVERY`` samples (0.25 s) and whenever RSS has grown 5% since the last PSS sample, so the
+    sampler itself stays at a few percent of one core. A child still in its parent's address space
+    (vfork, before exec) is not counted twice.
     """
 
     RESCAN = 10
-    PSS_EVERY = 40
+    PSS_EVERY = 5
 
     def __init__(self, pid: int, interval: float = POLL_SECONDS, memory_limit: int | None = None):
         super().__init__(daemon=True)
@@ -154,23 +178,24 @@ class TreeSampler(threading.Thread):
         self.peak_parts: list[tuple[str, int]] = []
         self._rss_at_pss = 0
         self.killed = ""
-        self._pids: list[int] = [pid]
+        self._pids: list[tuple[int, int]] = [(pid, 0)]
         self._stop_event = threading.Event()
 
     def sample(self) -> None:
         if self.samples % self.RESCAN == 0:
             self._pids = _tree(self.pid)
-        sizes = [(pid, _rss(pid)) for pid in self._pids]
+        pids = [pid for pid, parent in self._pids if not _shares_memory(pid, parent)]
+        sizes = [(pid, _rss(pid)) for pid in pids]
         rss = sum(size for _, size in sizes)
         if rss > self.peak_rss:  # what the tree was made of at its peak
             self.peak_parts = [(_comm(pid), size) for pid, size in sizes if size]
         # PSS is costly: every PSS_EVERY samples, and whenever RSS has grown 5% since the last PSS sample
         if self.samples % self.PSS_EVERY == self.PSS_EVERY // 2 or rss > 1.05 * self._rss_at_pss:
             self._rss_at_pss = rss
-            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in self._pids))
+            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
         self.samples += 1
         self.peak_rss = max(self.peak_rss, rss)
-        self.peak_procs = max(self.peak_procs, len(self._pids))
+        self.peak_procs = max(self.peak_procs, len(pids))
         if self.memory_limit and rss > self.memory_limit and not self.killed:
             self.killed = f"killed: the process tree used {rss / MiB:.0f} MiB, over the limit of {self.memory_limit / MiB:.0f} MiB"
             _kill_group(self.pid)
@@ -455,9 +480,12 @@ def verify(site: Site, limits: Limits, log: Callable[[str], None]) -> Result:
     for d in result.differences:
         log(f"      {d}")
     shutil.rmtree(clean, ignore_errors=True)
-    if caches.is_dir():  # the clean build's own cache file: not the one under test
+    if caches.is_dir():  # the clean build's own cache: not the one under test
         for extra in set(caches.glob("*")) - before:
-            extra.unlink()
+            if extra.is_dir():
+                shutil.rmtree(extra)
+            else:
+                extra.unlink()
     return result
 
 
@@ -636,13 +664,16 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
         out.append((f"rebuild after one post edited, {big:,} posts, ≤ 1 s", f"{edit['wall']:.2f} s", edit["wall"] <= 1.0))
         out.append(("… output byte-identical to a clean build", _yes(edit["identical"]), edit["identical"]))
     if cold:
-        peak = max(r["peak_rss"] for r in results if r["tool"] == "sitegen" and r["posts"] in (big, big + 1) and r["ok"])
-        out.append((f"peak memory, {big:,} posts, ≤ 400 MiB (all processes, RSS sum)", f"{peak / MiB:.0f} MiB", peak <= 400 * MiB))
+        mine = [r for r in results if r["tool"] == "sitegen" and r["posts"] in (big, big + 1) and r["ok"]]
+        pss, rss = max(r["peak_pss"] for r in mine), max(r["peak_rss"] for r in mine)
+        out.append((f"peak memory, {big:,} posts, ≤ 400 MiB (all processes, PSS sum: shared pages counted once)",
+                     f"{pss / MiB:.0f} MiB", pss <= 400 * MiB))
+        out.append(("… and as an RSS sum (forked workers' shared pages counted in each)", f"{rss / MiB:.0f} MiB", rss <= 400 * MiB))
     huge = _find(results, "sitegen", 100_000, "cold")
     if huge and cold and big == 10_000:
         ratio = huge["wall"] / cold["wall"]
         out.append(("100,000 posts: build time linear (100k ÷ 10k ≤ 11×)", f"{ratio:.1f}×", ratio <= 11))
-        out.append(("100,000 posts: peak memory ≤ 2 GiB", f"{huge['peak_rss'] / MiB:.0f} MiB", huge["peak_rss"] <= 2048 * MiB))
+        out.append(("100,000 posts: peak memory ≤ 2 GiB (PSS sum)", f"{huge['peak_pss'] / MiB:.0f} MiB", huge["peak_pss"] <= 2048 * MiB))
     return out
 
 

@@ -13,7 +13,7 @@ from .feeds import render_feed
 from .index import Site
 from .inputs import all_posts, feed_fingerprint
 from .opendata import render_csv, render_json
-from .output import REUSE, Content
+from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
 from .search import search_files, shard_folders, shard_sizes
 from .sitemap import render_robots, render_sitemap
@@ -73,7 +73,7 @@ def render_comment_targets(site: Site) -> bytes:
 
 def search_bundle(
     site: Site,
-    page_file: Callable[[str], Path],
+    staging: Staging,
     shared: str,
     reusable: Reusable,
     previous: Mapping[str, tuple[str, list[str]]] | None,
@@ -81,8 +81,9 @@ def search_bundle(
 ) -> tuple[dict[str, Content], dict[str, tuple[str, list[str]]]]:
     """Pagefind's bundle over every post page, shard by shard; a shard whose pages are unchanged is carried over.
 
-    ``page_file`` gives the file holding a post page of this build; ``previous`` is the last build's
-    record, shard folder -> (fingerprint, files). Returns the files and the record for the next build.
+    Post pages are read from ``staging`` and each new shard is staged as soon as it is made.
+    ``previous`` is the last build's record, shard folder -> (fingerprint, files). Returns every
+    bundle file (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
     """
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
     sizes = shard_sizes(len(oldest_first))
@@ -103,10 +104,10 @@ def search_bundle(
         else:
             todo.append((shard, folder, files, fingerprint))
 
-    def index(job: tuple[int, str, list[str], str]) -> dict[str, bytes]:
+    def index(job: tuple[int, str, list[str], str]) -> dict[str, Content]:
         shard, folder, files, _ = job
-        made = search_files({f: page_file(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
-        return {folder + name: data for name, data in made.items()}
+        made = search_files({f: staging.current(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
+        return {folder + name: staging.tmp / (folder + name) if staging.put(folder + name, data) else REUSE for name, data in made.items()}
 
     # Pagefind runs in processes of its own: a thread per shard keeps SEARCH_WORKERS of them busy
     with ThreadPoolExecutor(max_workers=SEARCH_WORKERS) as pool:

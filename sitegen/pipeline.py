@@ -191,16 +191,17 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
                 todo.append(job)
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
+        # each group goes to the staging tree as soon as it is made, so its bytes are not all held at once
         files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
-        bundle, search_record = search_bundle(p.site, staging.current, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
-        timings.lap("search")
+        written += _put_all(staging, files, bar)
+        timings.lap("outputs")
+        bundle, search_record = search_bundle(p.site, staging, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
+        written += sum(1 for content in bundle.values() if content is not REUSE)
         files.update(bundle)
-        files.update(copied_files(opts.root, p.site))
-        bar.stage("write", len(files))
-        for rel in sorted(files):
-            written += staging.put(rel, files[rel])
-            bar(1)
-        bar.finish()
+        timings.lap("search")
+        copies = copied_files(opts.root, p.site)
+        written += _put_all(staging, copies, bar)
+        files.update(copies)
         names = {j.file for j in p.jobs} | set(files)
         if use_cache:
             forget_cache(opts.root, out)  # an interrupted commit must mean a full build next time
@@ -218,6 +219,17 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
         timings.lap("cache")
     report = WriteReport(written, len(names) - written, removed)
     return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read, p.index_reused)
+
+
+def _put_all(staging: Staging, files: Mapping[str, bytes | Path | object], bar: ProgressBar) -> int:
+    """Stage every file; returns how many had new bytes."""
+    bar.stage("write", len(files))
+    written = 0
+    for rel in sorted(files):
+        written += staging.put(rel, files[rel])
+        bar(1)
+    bar.finish()
+    return written
 
 
 def record_outputs(out: Path, fingerprints: Mapping[str, str], kept: Mapping[str, Recorded]) -> dict[str, Recorded]:
