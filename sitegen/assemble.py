@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +20,10 @@ from .sitemap import render_robots, render_sitemap
 STATIC_DIR = "static"
 COMMENT_TARGETS = "kommentarer.json"
 
-# Pagefind processes at once: each needs up to ~130 MiB (search.SHARD_MAX) and one core
-SEARCH_WORKERS = max(1, min(2, os.cpu_count() or 1))
+# Pagefind processes at once. Each needs up to ~130 MiB (search.SHARD_MAX) and most of a core;
+# a second one cuts the search stage of a 10,000-post build by about a quarter but adds its
+# memory to the peak, which the performance budget (400 MiB at 10,000 posts) does not allow.
+SEARCH_WORKERS = 1
 
 Reusable = Callable[[str, str], bool]  # (output file, fingerprint) -> the previous file is still right
 

@@ -191,18 +191,19 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
                 todo.append(job)
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
-        # each group goes to the staging tree as soon as it is made, so its bytes are not all held at once
-        files = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
-        written += _put_all(staging, files, bar)
+        # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
+        outputs = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
+        written += _put_all(staging, outputs, bar)
+        names = {j.file for j in p.jobs} | set(outputs)
+        del outputs
         timings.lap("outputs")
         bundle, search_record = search_bundle(p.site, staging, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
         written += sum(1 for content in bundle.values() if content is not REUSE)
-        files.update(bundle)
+        names |= set(bundle)
         timings.lap("search")
         copies = copied_files(opts.root, p.site)
         written += _put_all(staging, copies, bar)
-        files.update(copies)
-        names = {j.file for j in p.jobs} | set(files)
+        names |= set(copies)
         if use_cache:
             forget_cache(opts.root, out)  # an interrupted commit must mean a full build next time
         removed = staging.commit(names, previous.files or None)
