@@ -36,8 +36,9 @@ def machine_outputs(site: Site, jobs: list[PageJob], shared: str, reusable: Reus
         fingerprints[file] = fingerprint
         files[file] = REUSE if reusable(file, fingerprint) else make(site, *args)
 
+    terms: dict[str, tuple] = {}
     for path, ref in feed_paths(site):
-        produce(path, feed_fingerprint(site, shared, path, ref), render_feed, path, ref)
+        produce(path, feed_fingerprint(site, shared, path, ref, terms), render_feed, path, ref)
     everything = digest(shared, all_posts(site), [j.path for j in jobs])
     produce("sitemap.xml", everything, render_sitemap, jobs)
     produce("robots.txt", shared, render_robots)

@@ -2,9 +2,11 @@
 
 Unpickling and pickling every post is most of what a small rebuild costs (about 40 objects a
 post), so the posts and pages live in ``SEGMENTS`` files by a hash of their path, and a build
-rewrites only the segments whose sources changed. The state file (outputs, plan, search record)
-refers to the records by path instead of holding copies. It is written last and names the
-segment files it belongs to, so an interrupted save leaves the previous cache whole.
+rewrites only the segments whose sources changed. The plan (index, pages, shared fingerprint)
+is a file of its own, named after the site's structure and rewritten only when that changes; it
+refers to the records by path instead of holding copies. The state file (output records, page
+fingerprints, search record) is written last and names the segment and plan files it belongs to,
+so an interrupted save leaves the previous cache whole.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import secrets
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +66,20 @@ def load_cache(root: Path, key: str, out: Path) -> BuildCache:
                     members = pickle.load(g)
                 stored[segment] = (name, members)
                 records.update(members)
-            unpickler = pickle.Unpickler(f)
-            unpickler.persistent_load = records.__getitem__
-            body = unpickler.load()
+            planned = None
+            if header["plan"]:
+                with open(folder / header["plan"], "rb") as g:
+                    unpickler = pickle.Unpickler(g)
+                    unpickler.persistent_load = records.__getitem__
+                    planned = unpickler.load()
+            body = pickle.load(f)
     # missing, truncated, or written by another version: all mean "build everything"
     except _BROKEN:
         return BuildCache(key)
     sources = {rel: (signature, records[rel]) for rel, signature in header["signatures"].items()}
-    cache = BuildCache(key, sources, body["outputs"], body["extra"], body["files"], body["planned"], stored)
+    if planned is not None:
+        planned = replace(planned, fingerprints=body["fingerprints"])
+    cache = BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored)
     # the cache lives for the whole build: keep the collector from scanning its objects again and
     # again (pipeline.build unfreezes them when it is done)
     gc.freeze()
@@ -98,22 +107,40 @@ def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
                 continue
             names[segment] = f"sources-{segment:02d}-{secrets.token_hex(4)}.pickle"
             _write(folder / names[segment], lambda f, m=members: pickle.dump(m, f, protocol=pickle.HIGHEST_PROTOCOL))
-        by_id = {id(record): rel for rel, (_, record) in cache.sources.items()}
-        header = {"key": cache.key, "segments": names, "signatures": {rel: sig for rel, (sig, _) in cache.sources.items()}}
-        body = {"outputs": cache.outputs, "extra": cache.extra, "files": cache.files, "planned": cache.planned}
+        plan = _save_plan(folder, cache)
+        header = {"key": cache.key, "segments": names, "plan": plan,
+                  "signatures": {rel: sig for rel, (sig, _) in cache.sources.items()}}
+        fingerprints = dict(cache.planned.fingerprints) if cache.planned is not None else {}
+        body = {"outputs": cache.outputs, "extra": cache.extra, "files": cache.files, "fingerprints": fingerprints}
 
         def dump(f) -> None:
             pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.persistent_id = lambda obj: by_id.get(id(obj))  # a post or page: stored in its segment
-            pickler.dump(body)
+            pickle.dump(body, f, protocol=pickle.HIGHEST_PROTOCOL)
 
         _write(folder / STATE, dump)
-    keep = {STATE, *names.values()}
+    keep = {STATE, *names.values(), *([plan] if plan else [])}
     for stale in folder.iterdir():
         if stale.name not in keep:
             stale.unlink(missing_ok=True)
     cache.stored = {segment: (names[segment], members) for segment, members in grouped.items()}
+
+
+def _save_plan(folder: Path, cache: BuildCache) -> str | None:
+    """Write the plan (without its page fingerprints) unless a file for the same structure exists."""
+    planned = cache.planned
+    if planned is None:
+        return None
+    name = f"plan-{planned.structure[:16]}.pickle"
+    if not (folder / name).exists():
+        by_id = {id(record): rel for rel, (_, record) in cache.sources.items()}
+
+        def dump(f) -> None:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.persistent_id = lambda obj: by_id.get(id(obj))  # a post or page: stored in its segment
+            pickler.dump(replace(planned, fingerprints={}))
+
+        _write(folder / name, dump)
+    return name
 
 
 def _same_records(before: dict[str, Any], now: dict[str, Any]) -> bool:

@@ -62,10 +62,14 @@ def all_posts(site: Site) -> str:
     return digest([(p.key, p.meta_digest, p.url) for p in site.posts])
 
 
-def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple) -> str:
+def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple, memo: dict[str, tuple] | None = None) -> str:
+    """Everything that can change one feed; ``memo`` keeps each post's term list across the feeds of a build."""
     keys = site.term(*ref).post_keys if ref else site.post_keys
     head = (site.term(*ref).name, site.term(*ref).url) if ref else ()
     entries = keys[: site.config.feed_entries]
-    terms = [[(t.slug, t.name) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(site.by_key[k], kind)]
-             for k in entries]
-    return digest(shared, path, head, _posts(site, entries, bodies=True), terms)
+    memo = {} if memo is None else memo
+    for k in entries:
+        if k not in memo:
+            post = site.by_key[k]
+            memo[k] = tuple((t.slug, t.name) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(post, kind))
+    return digest(shared, path, head, _posts(site, entries, bodies=True), [memo[k] for k in entries])

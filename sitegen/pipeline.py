@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .assemble import comment_targets, copied_files, machine_outputs, search_bundle
-from .cache import BuildCache, Recorded, cache_key, digest, tree_digest
+from .cache import CACHE_DIR, BuildCache, Recorded, cache_key, digest, tree_digest
 from .cachefiles import forget_cache, load_cache, save_cache
 from .config import Config, load_config
 from .errors import BuildError
@@ -126,9 +126,19 @@ def prepare(
     structure = digest(inputs_key, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()))
     known = cache.planned if isinstance(cache.planned, Planned) and cache.planned.structure == structure else None
     planned = reuse_plan(known, posts, comments) if known else plan(config, registry, inputs_key, structure, posts, pages, comments)
-    env = environment(opts.root, planned.site, endpoint)
+    env = environment(opts.root, planned.site, endpoint, _bytecode_dir(opts.root) if out is not None else None)
     timings.lap("index")
     return Prepared(planned.site, planned.jobs, comments, env, planned.shared, dict(planned.fingerprints), cache, read, planned, known is not None)
+
+
+def _bytecode_dir(root: Path) -> Path | None:
+    # Jinja checks each template's source, not the environment's options: a new sitegen gets a new folder
+    folder = root / CACHE_DIR / f"templates-{cache_key()[:12]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only project: compile every time
+        return None
+    return folder
 
 
 def plan(config: Config, registry: Registry, inputs_key: str, structure: str, posts, pages, comments) -> Planned:
