@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from .cache import digest
 from .feeds import render_feed
@@ -14,7 +15,7 @@ from .inputs import all_posts, feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
-from .search import search_files, shard_folders, shard_sizes
+from .search import indexed_digest, search_files, shard_folders, shard_sizes
 from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
@@ -76,33 +77,41 @@ def render_comment_targets(site: Site) -> bytes:
 def search_bundle(
     site: Site,
     staging: Staging,
-    shared: str,
+    search_key: str,
     reusable: Reusable,
-    previous: Mapping[str, tuple[str, list[str]]] | None,
+    previous: Mapping[str, Any] | None,
     fingerprints: dict[str, str],
-) -> tuple[dict[str, Content], dict[str, tuple[str, list[str]]]]:
-    """Pagefind's bundle over every post page, shard by shard; a shard whose pages are unchanged is carried over.
+) -> tuple[dict[str, Content], dict[str, Any]]:
+    """Pagefind's bundle over every post page, shard by shard; a shard whose indexed text is unchanged is carried over.
 
-    Post pages are read from ``staging`` and each new shard is staged as soon as it is made.
-    ``previous`` is the last build's record, shard folder -> (fingerprint, files). Returns every
-    bundle file (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
+    A shard is fingerprinted by what Pagefind reads of its pages (``search.indexed_part``), not by
+    the pages' fingerprints, so a template change outside the indexed element (the header, the
+    footer, the comment form) does not re-index anything. That text is read back from the pages
+    whose fingerprint changed. Post pages are read from ``staging`` and each new shard is staged
+    as soon as it is made. ``previous`` is the last build's record. Returns every bundle file
+    (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
     """
+    previous = previous if isinstance(previous, dict) and "shards" in previous else {"shards": {}, "pages": {}}
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
+    pages: dict[str, tuple[str, str]] = {}  # post page -> (page fingerprint, digest of its indexed text)
+    for f in oldest_first:
+        before = previous["pages"].get(f)
+        pages[f] = before if before and before[0] == fingerprints[f] else (fingerprints[f], indexed_digest(staging.current(f)))
     sizes = shard_sizes(len(oldest_first))
     folders = shard_folders(len(sizes))
     bundle: dict[str, Content] = {}
-    record: dict[str, tuple[str, list[str]]] = {}
+    shards: dict[str, tuple[str, list[str]]] = {}
     todo: list[tuple[int, str, list[str], str]] = []
     start = 0
     for shard, (folder, size) in enumerate(zip(folders, sizes)):
         files = oldest_first[start : start + size]
         start += size
-        fingerprint = digest(shared, folder, size, [fingerprints[f] for f in files])
-        before = (previous or {}).get(folder)
+        fingerprint = digest(search_key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
+        before = previous["shards"].get(folder)
         if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
             bundle.update(dict.fromkeys(before[1], REUSE))
             fingerprints.update(dict.fromkeys(before[1], fingerprint))
-            record[folder] = before
+            shards[folder] = before
         else:
             todo.append((shard, folder, files, fingerprint))
 
@@ -115,6 +124,6 @@ def search_bundle(
     with ThreadPoolExecutor(max_workers=SEARCH_WORKERS) as pool:
         for (_, folder, _, fingerprint), made in zip(todo, pool.map(index, todo)):
             fingerprints.update(dict.fromkeys(made, fingerprint))
-            record[folder] = (fingerprint, sorted(made))
+            shards[folder] = (fingerprint, sorted(made))
             bundle.update(made)
-    return dict(sorted(bundle.items())), dict(sorted(record.items()))
+    return dict(sorted(bundle.items())), {"shards": dict(sorted(shards.items())), "pages": pages}

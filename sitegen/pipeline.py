@@ -26,6 +26,7 @@ from .progress import ProgressBar
 from .registry import Registry, load_registry
 from .render import TEMPLATES_DIR, environment, render_all
 from .renderpool import RenderTask, render_pages
+from .search import search_key
 from .sources import load_comments, load_content, published
 from .urls import Urls
 
@@ -207,7 +208,9 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
         names = {j.file for j in p.jobs} | set(outputs)
         del outputs
         timings.lap("outputs")
-        bundle, search_record = search_bundle(p.site, staging, p.shared, reusable, previous.extra.get("search"), p.fingerprints)
+        # the generator's version and the shard layout code are in cache_key; the templates are not
+        shards_key = cache_key(search_key(p.site.urls.base_path))
+        bundle, search_record = search_bundle(p.site, staging, shards_key, reusable, previous.extra.get("search"), p.fingerprints)
         written += sum(1 for content in bundle.values() if content is not REUSE)
         names |= set(bundle)
         timings.lap("search")

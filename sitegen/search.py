@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -105,6 +106,20 @@ def indexed_part(html: str) -> str:
     lang = _LANG.search(html)
     head = f'<!DOCTYPE html><html lang="{lang.group(1) if lang else "sv"}"><head><meta charset="utf-8"></head><body>'
     return head + html[opening : closing + len(tag.group(1)) + 3] + "</body></html>"
+
+
+def indexed_digest(page: Path) -> str:
+    """A hash of what Pagefind reads of a written page."""
+    return hashlib.blake2b(indexed_part(page.read_text(encoding="utf-8")).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def search_key(base_path: str) -> str:
+    """What a search shard depends on besides its pages: the site's path and Pagefind's version."""
+    try:
+        version = importlib.metadata.version("pagefind")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{base_path}|pagefind {version}"
 
 
 def _scratch() -> str | None:
@@ -312,4 +327,4 @@ def canonical_bundle(bundle: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
-__all__ = ["SHARD_MAX", "SHARD_MIN", "search_files", "shard_folders", "shard_sizes"]
+__all__ = ["SHARD_MAX", "SHARD_MIN", "indexed_digest", "indexed_part", "search_files", "search_key", "shard_folders", "shard_sizes"]

@@ -118,6 +118,27 @@ def test_a_body_edit_reuses_the_index_and_a_summary_edit_does_not(make_site):
     assert "Ny sammanfattning." in (root / "_site/index.html").read_text(encoding="utf-8")
 
 
+def test_search_is_reindexed_only_when_its_text_changes(make_site):
+    posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-0{i + 1}-01", municipality="Umeå") for i in range(3)}
+    root = make_site(posts)
+    pipeline.build(pipeline.BuildOptions(root))
+    bundle = root / "_site" / "pagefind"
+
+    def stamps() -> dict[str, int]:
+        return {p.relative_to(bundle).as_posix(): p.stat().st_mtime_ns for p in bundle.rglob("*") if p.is_file()}
+
+    before = stamps()
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>Ny sidfot</p></footer>", 1), encoding="utf-8")
+    report = pipeline.build(pipeline.BuildOptions(root))
+    assert report.pages > 3, "every page was rendered again"
+    assert stamps() == before, "the footer is not indexed: no shard was rebuilt"
+    post = root / "templates" / "post.html"
+    post.write_text(post.read_text(encoding="utf-8").replace("{{ post.html|safe }}", "{{ post.html|safe }}<p>Tillägg</p>", 1), encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(root))
+    assert stamps() != before, "the post body is indexed: the shard was rebuilt"
+
+
 def test_corrupt_cache_means_a_full_and_correct_build(make_site):
     root = make_site({"a.md": post_text(municipality="Umeå")})
     pipeline.build(pipeline.BuildOptions(root))
