@@ -118,6 +118,7 @@ def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
             pickle.dump(body, f, protocol=pickle.HIGHEST_PROTOCOL)
 
         _write(folder / STATE, dump)
+    folder.with_suffix(".pickle").unlink(missing_ok=True)  # the single-file cache of sitegen before segments
     keep = {STATE, *names.values(), *([plan] if plan else [])}
     for stale in folder.iterdir():
         if stale.name not in keep:
