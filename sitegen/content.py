@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,12 +125,18 @@ class Post:
     source: str  # path from the project root, for messages
     meta: PostMeta
     url: str  # site path, e.g. '2017/03/aterbesok-i-finspang/'
-    html: str  # the rendered body
+    body: bytes  # the rendered body, zlib-compressed UTF-8 (see ``html``)
     summary: str  # plain text: front-matter summary or the first paragraph
     assets: tuple[str, ...]  # files to copy beside the post's index.html
     digest: str  # hash of the source bytes (and assets)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
     meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
+
+    @property
+    def html(self) -> str:
+        """The rendered body. Kept compressed: bodies are most of a big site's memory (a third as
+        much this way), and of what goes to and from worker processes and the cache."""
+        return zlib.decompress(self.body).decode("utf-8")
 
     @property
     def comments_open(self) -> bool:
@@ -158,6 +165,7 @@ def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls
     rendered = _render_body(doc, config.base_path, errors)
     _raise_if(errors, meta)
     fields = _shared_fields(source, doc, rendered, meta.summary)
+    fields["body"] = zlib.compress(fields.pop("html").encode("utf-8"))
     url = urls.post(meta.date, meta.slug)
     shown = repr((source.key, source.rel, meta, url, fields["summary"], source.assets)).encode("utf-8")
     return Post(meta=meta, url=url, meta_digest=hashlib.blake2b(shown, digest_size=16).hexdigest(), **fields)
