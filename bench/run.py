@@ -651,7 +651,8 @@ def report(data: dict, command: str) -> str:
 def targets(data: dict) -> list[tuple[str, str, bool | None]]:
     """The issue's targets, each checked where this run measured what it needs."""
     results, out = data["results"], []
-    big = 10_000 if 10_000 in data["sizes"] else max(data["sizes"])
+    smaller = [n for n in data["sizes"] if n < 100_000]
+    big = 10_000 if 10_000 in data["sizes"] else max(smaller, default=0)  # the 10,000-post targets, or the nearest size
     cold, hugo, pelican = (_find(results, t, big, "cold") for t in ("sitegen", "hugo", "pelican"))
     if cold and hugo:
         out.append((f"cold build of {big:,} posts no slower than Hugo", f"{cold['wall']:.1f} s vs {hugo['wall']:.1f} s",
@@ -673,6 +674,7 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
     if huge and cold and big == 10_000:
         ratio = huge["wall"] / cold["wall"]
         out.append(("100,000 posts: build time linear (100k ÷ 10k ≤ 11×)", f"{ratio:.1f}×", ratio <= 11))
+    if huge:
         out.append(("100,000 posts: peak memory ≤ 2 GiB (PSS sum)", f"{huge['peak_pss'] / MiB:.0f} MiB", huge["peak_pss"] <= 2048 * MiB))
     return out
 
