@@ -1,4 +1,4 @@
-"""Writing the site: build in a sibling folder, carry unchanged files over as hard links, then swap."""
+"""Writing the site: new and changed files are staged beside the output folder, then moved in; the rest is left alone."""
 
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def _prune(out: Path, folder: Path) -> None:
 
 
 def write_site(out: Path, files: Mapping[str, Content]) -> WriteReport:
-    """Replace ``out`` with exactly ``files``; a failure before the swap leaves ``out`` as it was."""
+    """Replace ``out`` with exactly ``files``; a failure before the commit leaves ``out`` as it was."""
     staging = Staging.open(out)
     try:
         written = sum(staging.put(rel, files[rel]) for rel in sorted(files))

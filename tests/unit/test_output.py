@@ -1,4 +1,4 @@
-"""sitegen.output: build beside the output folder, carry unchanged files over, then swap."""
+"""sitegen.output: stage new bytes beside the output folder, leave unchanged files alone, then commit."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_unchanged_files_keep_their_mtime_and_inode(tmp_path):
     assert (report.written, report.unchanged, report.removed) == (1, 2, 0)
     assert (out / "a.html").stat().st_mtime_ns == OLD_NS
     assert (out / "c.css").stat().st_mtime_ns == OLD_NS
-    assert (out / "a.html").stat().st_ino == inode  # carried over as a hard link
+    assert (out / "a.html").stat().st_ino == inode  # never touched
     assert (out / "b.html").stat().st_mtime_ns != OLD_NS
     assert (out / "b.html").read_bytes() == b"new"
 
@@ -112,7 +112,7 @@ def test_empty_folder_is_fine(tmp_path):
     assert (out / "index.html").read_bytes() == b"x"
 
 
-def test_failure_before_the_swap_leaves_the_old_output(tmp_path):
+def test_failure_before_the_commit_leaves_the_old_output(tmp_path):
     out = tmp_path / "_site"
     write_site(out, {"index.html": b"old", "a.html": b"a"})
     age(out)
