@@ -20,7 +20,7 @@ from .errors import BuildError
 from .index import Site, build_index
 from .inputs import page_fingerprint, site_fingerprint
 from .links import check_links
-from .output import REUSE, Staging, WriteReport, check_output_dir
+from .output import REUSE, Content, Staging, WriteReport, check_output_dir
 from .plan import PageJob, plan_pages
 from .progress import ProgressBar
 from .registry import Registry, load_registry
@@ -194,12 +194,7 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
 
     staging = Staging.open(out)
     try:
-        todo: list[PageJob] = []
-        for job in p.jobs:
-            if reusable(job.file, p.fingerprints[job.file]):
-                staging.put(job.file, REUSE)
-            else:
-                todo.append(job)
+        todo = [job for job in p.jobs if not reusable(job.file, p.fingerprints[job.file])]  # the rest stays as it is
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
         # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
@@ -235,7 +230,7 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read, p.index_reused)
 
 
-def _put_all(staging: Staging, files: Mapping[str, bytes | Path | object], bar: ProgressBar) -> int:
+def _put_all(staging: Staging, files: Mapping[str, Content], bar: ProgressBar) -> int:
     """Stage every file; returns how many had new bytes."""
     bar.stage("write", len(files))
     written = 0
@@ -273,7 +268,8 @@ def check(opts: BuildOptions) -> BuildReport:
         elif job.kind == "page":
             page = next(x for x in p.site.pages if x.key == job.ref[0])
             owners[job.file] = (page.source, page.links)
-    files = set(html) | set(machine_outputs(p.site, p.jobs, p.shared, lambda f, fp: False, {}))
+    # only the names of the feeds, sitemap and open data matter here: "reusable" keeps them from being rendered
+    files = set(html) | set(machine_outputs(p.site, p.jobs, p.shared, lambda f, fp: True, {}))
     files |= set(copied_files(opts.root, p.site))
     errors = check_links(html, files, p.site.config.base_url, owners)
     timings.lap("links")
