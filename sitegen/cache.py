@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 6  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
+FORMAT = 7  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import digest
 from .config import Config
 from .errors import BuildError, SourceError
 from .markdown import Rendered, render, shorten
@@ -70,12 +71,12 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
 def read_document(source: SourceFile) -> Document:
     """Read one source; raise BuildError naming the file and line for unreadable input."""
     raw = source.path.read_bytes()
-    digest = hashlib.sha256(raw)
+    hashed = hashlib.sha256(raw)  # not `digest`: that is cache.digest here
     for asset in source.assets:
-        digest.update(asset.encode() + b"\0" + (source.path.parent / asset).read_bytes())
+        hashed.update(asset.encode() + b"\0" + (source.path.parent / asset).read_bytes())
     text = decode(raw, source.rel)
     meta, body, body_line = split_front_matter(text, source.rel)
-    return Document(source, meta, body, body_line, digest.hexdigest())
+    return Document(source, meta, body, body_line, hashed.hexdigest())
 
 
 def decode(raw: bytes, rel: str) -> str:
@@ -167,8 +168,8 @@ def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls
     fields = _shared_fields(source, doc, rendered, meta.summary)
     fields["body"] = zlib.compress(fields.pop("html").encode("utf-8"))
     url = urls.post(meta.date, meta.slug)
-    shown = repr((source.key, source.rel, meta, url, fields["summary"], source.assets)).encode("utf-8")
-    return Post(meta=meta, url=url, meta_digest=hashlib.blake2b(shown, digest_size=16).hexdigest(), **fields)
+    meta_digest = digest(source.key, source.rel, meta, url, fields["summary"], source.assets)
+    return Post(meta=meta, url=url, meta_digest=meta_digest, **fields)
 
 
 def load_page(source: SourceFile, config: Config) -> Page:
