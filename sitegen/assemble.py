@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,11 @@ from .inputs import all_posts, feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
-from .search import indexed_digest, search_files, shard_folders, shard_sizes
+from .search import indexed_digest, indexed_part, search_files, shard_folders, shard_sizes
 from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
 COMMENT_TARGETS = "kommentarer.json"
-
-# Pagefind processes at once. Each needs up to ~130 MiB (search.SHARD_MAX) and most of a core;
-# a second one cuts the search stage of a 10,000-post build by about a quarter but adds its
-# memory to the peak, which the performance budget (400 MiB at 10,000 posts) does not allow.
-SEARCH_WORKERS = 1
 
 Reusable = Callable[[str, str], bool]  # (output file, fingerprint) -> the previous file is still right
 
@@ -86,44 +80,44 @@ def search_bundle(
 
     A shard is fingerprinted by what Pagefind reads of its pages (``search.indexed_part``), not by
     the pages' fingerprints, so a template change outside the indexed element (the header, the
-    footer, the comment form) does not re-index anything. That text is read back from the pages
-    whose fingerprint changed. Post pages are read from ``staging`` and each new shard is staged
-    as soon as it is made. ``previous`` is the last build's record. Returns every bundle file
-    (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
+    footer, the comment form) does not re-index anything. That text is read back, once, from the
+    pages whose fingerprint changed. Post pages are read from ``staging`` and each new shard is
+    staged as soon as it is made. ``previous`` is the last build's record. Returns every bundle
+    file (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
+
+    Shards are indexed one after another: a second Pagefind process at once cut the search stage
+    of a 10,000-post build by about a quarter, but its ~130 MiB would take the peak past the
+    performance budget (400 MiB at 10,000 posts).
     """
     previous = previous if isinstance(previous, dict) and "shards" in previous else {"shards": {}, "pages": {}}
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
     pages: dict[str, tuple[str, str]] = {}  # post page -> (page fingerprint, digest of its indexed text)
-    for f in oldest_first:
-        before = previous["pages"].get(f)
-        pages[f] = before if before and before[0] == fingerprints[f] else (fingerprints[f], indexed_digest(staging.current(f)))
     sizes = shard_sizes(len(oldest_first))
     folders = shard_folders(len(sizes))
     bundle: dict[str, Content] = {}
     shards: dict[str, tuple[str, list[str]]] = {}
-    todo: list[tuple[int, str, list[str], str]] = []
     start = 0
     for shard, (folder, size) in enumerate(zip(folders, sizes)):
         files = oldest_first[start : start + size]
         start += size
+        texts: dict[str, str] = {}  # indexed text of the pages read back this time
+        for f in files:
+            before = previous["pages"].get(f)
+            if before and before[0] == fingerprints[f]:
+                pages[f] = before
+            else:
+                texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
+                pages[f] = (fingerprints[f], indexed_digest(texts[f]))
         fingerprint = digest(search_key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
         before = previous["shards"].get(folder)
         if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
-            bundle.update(dict.fromkeys(before[1], REUSE))
-            fingerprints.update(dict.fromkeys(before[1], fingerprint))
-            shards[folder] = before
+            made: dict[str, Content] = dict.fromkeys(before[1], REUSE)
         else:
-            todo.append((shard, folder, files, fingerprint))
-
-    def index(job: tuple[int, str, list[str], str]) -> dict[str, Content]:
-        shard, folder, files, _ = job
-        made = search_files({f: staging.current(f) for f in files}, site.urls.base_path, engine=folder == folders[-1], shard=shard)
-        return {folder + name: staging.tmp / (folder + name) if staging.put(folder + name, data) else REUSE for name, data in made.items()}
-
-    # Pagefind runs in processes of its own: a thread per shard keeps SEARCH_WORKERS of them busy
-    with ThreadPoolExecutor(max_workers=SEARCH_WORKERS) as pool:
-        for (_, folder, _, fingerprint), made in zip(todo, pool.map(index, todo)):
-            fingerprints.update(dict.fromkeys(made, fingerprint))
-            shards[folder] = (fingerprint, sorted(made))
-            bundle.update(made)
-    return dict(sorted(bundle.items())), {"shards": dict(sorted(shards.items())), "pages": pages}
+            index = search_files({f: texts.get(f) or staging.current(f) for f in files}, site.urls.base_path,
+                                 engine=folder == folders[-1], shard=shard)
+            made = {folder + name: staging.tmp / (folder + name) if staging.put(folder + name, data) else REUSE
+                    for name, data in index.items()}
+        fingerprints.update(dict.fromkeys(made, fingerprint))
+        shards[folder] = (fingerprint, sorted(made))
+        bundle.update(made)
+    return dict(sorted(bundle.items())), {"shards": shards, "pages": pages}

@@ -108,9 +108,9 @@ def indexed_part(html: str) -> str:
     return head + html[opening : closing + len(tag.group(1)) + 3] + "</body></html>"
 
 
-def indexed_digest(page: Path) -> str:
-    """A hash of what Pagefind reads of a written page."""
-    return hashlib.blake2b(indexed_part(page.read_text(encoding="utf-8")).encode("utf-8"), digest_size=16).hexdigest()
+def indexed_digest(part: str) -> str:
+    """A hash of what Pagefind reads of a page (``indexed_part``)."""
+    return hashlib.blake2b(part.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def search_key(base_path: str) -> str:
