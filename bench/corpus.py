@@ -14,7 +14,7 @@ import json
 import random
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -415,25 +415,29 @@ def write_post(root: Path, post: PostSpec, flavour: str = "sitegen") -> Path:
     return path
 
 
-def _fresh(root: Path) -> None:
+def _site(root: Path, flavour: str, project: Callable[[Path], None], posts: Sequence[PostSpec]) -> list[PostSpec]:
+    """A fresh folder with the flavour's project files (``project``) and every post written in its format."""
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
+    project(root)
+    for post in posts:
+        write_post(root, post, flavour)
+    return list(posts)
 
 
 def generate(root: Path, n: int, seed: int = 1, posts: Sequence[PostSpec] | None = None) -> list[PostSpec]:
     """A sitegen project in ``root``: the repository's config, templates, static files and pages, and ``n`` posts."""
-    posts = make_posts(n, seed) if posts is None else posts
-    _fresh(root)
-    for name in PROJECT_FILES:
-        shutil.copy2(REPO / name, root / name)
-    for name in PROJECT_DIRS:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    (root / "posts").mkdir()
-    for post in posts:
-        write_post(root, post, "sitegen")
-    return list(posts)
+
+    def project(root: Path) -> None:
+        for name in PROJECT_FILES:
+            shutil.copy2(REPO / name, root / name)
+        for name in PROJECT_DIRS:
+            if (REPO / name).is_dir():
+                shutil.copytree(REPO / name, root / name)
+        (root / "posts").mkdir()
+
+    return _site(root, "sitegen", project, make_posts(n, seed) if posts is None else posts)
 
 
 HUGO_CONFIG = """\
@@ -520,16 +524,15 @@ enableRobotsTXT = true
 
 def generate_hugo(root: Path, n: int, seed: int = 1, posts: Sequence[PostSpec] | None = None) -> list[PostSpec]:
     """The same posts as a Hugo site: hugo.toml, bench/hugo-layouts as layouts/, the repository's static/."""
-    posts = make_posts(n, seed) if posts is None else posts
-    _fresh(root)
-    (root / "hugo.toml").write_text(HUGO_CONFIG.format(site=SITE_URL), encoding="utf-8")
-    shutil.copytree(HUGO_LAYOUTS, root / "layouts")
-    if (REPO / "static").is_dir():
-        shutil.copytree(REPO / "static", root / "static" / "static")  # same URLs as sitegen: /static/style.css
-    (root / "content" / "posts").mkdir(parents=True)
-    for post in posts:
-        write_post(root, post, "hugo")
-    return list(posts)
+
+    def project(root: Path) -> None:
+        (root / "hugo.toml").write_text(HUGO_CONFIG.format(site=SITE_URL), encoding="utf-8")
+        shutil.copytree(HUGO_LAYOUTS, root / "layouts")
+        if (REPO / "static").is_dir():
+            shutil.copytree(REPO / "static", root / "static" / "static")  # same URLs as sitegen: /static/style.css
+        (root / "content" / "posts").mkdir(parents=True)
+
+    return _site(root, "hugo", project, make_posts(n, seed) if posts is None else posts)
 
 
 PELICAN_CONFIG = """\
@@ -586,13 +589,12 @@ TRANSLATION_FEED_RSS = None
 
 def generate_pelican(root: Path, n: int, seed: int = 1, posts: Sequence[PostSpec] | None = None) -> list[PostSpec]:
     """The same posts as a Pelican site: pelicanconf.py and content/*.md."""
-    posts = make_posts(n, seed) if posts is None else posts
-    _fresh(root)
-    (root / "pelicanconf.py").write_text(PELICAN_CONFIG.format(site=SITE_URL), encoding="utf-8")
-    (root / "content").mkdir()
-    for post in posts:
-        write_post(root, post, "pelican")
-    return list(posts)
+
+    def project(root: Path) -> None:
+        (root / "pelicanconf.py").write_text(PELICAN_CONFIG.format(site=SITE_URL), encoding="utf-8")
+        (root / "content").mkdir()
+
+    return _site(root, "pelican", project, make_posts(n, seed) if posts is None else posts)
 
 
 GENERATORS = {"sitegen": generate, "hugo": generate_hugo, "pelican": generate_pelican}
