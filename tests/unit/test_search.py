@@ -1,7 +1,11 @@
-"""sitegen.search: how the posts are cut into Pagefind shards."""
+"""sitegen.search: how the posts are cut into Pagefind shards, and how Pagefind is run."""
 
 from __future__ import annotations
 
+import pytest
+
+from sitegen import search
+from sitegen.errors import BuildError
 from sitegen.search import SHARD_MAX, SHARD_MIN, shard_folders, shard_sizes
 
 
@@ -56,3 +60,27 @@ def test_pagefind_gets_only_the_marked_element_and_the_language():
     assert '<article class="post" data-pagefind-body><h1>Rubrik</h1><p>Text</p></article>' in part
     assert "Meny" not in part and "kommentarer" not in part
     assert indexed_part("<p>no marker</p>") == "<p>no marker</p>"
+
+
+PAGE = '<html lang="sv"><body><article data-pagefind-body><h1>Rubrik</h1><p>Text</p></article></body></html>'
+
+
+def test_the_binary_is_run_directly_and_can_be_chosen(monkeypatch):
+    search.pagefind_executable.cache_clear()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+    try:
+        assert search.pagefind_executable() == "/nonexistent/pagefind"
+        with pytest.raises(BuildError) as caught:
+            search.search_files({"2020/01/a/index.html": PAGE}, "/")
+    finally:
+        search.pagefind_executable.cache_clear()
+    assert str(caught.value.errors[0]) == (
+        "templates/post.html: search index (Pagefind) failed: could not run /nonexistent/pagefind: No such file or directory"
+    )
+
+
+def test_the_installed_binary_is_found_without_starting_python():
+    search.pagefind_executable.cache_clear()
+    found = search.pagefind_executable()
+    assert not found.endswith(("python", "python3")) and "pagefind" in found.rsplit("/", 1)[-1]
+    assert search.search_files({"2020/01/a/index.html": PAGE}, "/")["pagefind-entry.json"].startswith(b"{")
