@@ -52,9 +52,9 @@ def copied_files(root: Path, site: Site) -> dict[str, Content]:
             if p.is_file() and not p.name.startswith("."):
                 files[f"{STATIC_DIR}/{p.relative_to(static).as_posix()}"] = p
     for item in (*site.posts, *site.pages):
-        folder = (root / item.source).parent
-        for asset in item.assets:
-            files[item.url + asset] = folder / asset
+        if item.assets:  # most posts are single files: no path to make
+            folder = (root / item.source).parent
+            files.update((item.url + asset, folder / asset) for asset in item.assets)
     return files
 
 

@@ -12,17 +12,20 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 7  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
+FORMAT = 8  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """What an output file was made from, and the file as it was written."""
+class Recorded(NamedTuple):
+    """What an output file was made from, and the file as it was written.
+
+    A named tuple, stored as a plain one (``cachefiles``): there is one per output, and a
+    dataclass took three times as long to pickle and unpickle, on every build.
+    """
 
     fingerprint: str
     size: int
@@ -35,7 +38,7 @@ class BuildCache:
 
     key: str
     sources: dict[str, tuple[tuple, Any]] = field(default_factory=dict)  # rel path -> (stat signature, Post/Page)
-    outputs: dict[str, Recorded] = field(default_factory=dict)  # output file -> record
+    outputs: dict[str, tuple] = field(default_factory=dict)  # output file -> Recorded, or a plain tuple as loaded
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the search bundle's file list
     files: list[str] = field(default_factory=list)  # every file the build wrote, so deleted ones can be removed
     planned: Any = None  # pipeline.Planned: the index and plan, reused when only post bodies changed
@@ -46,16 +49,20 @@ class BuildCache:
         hit = self.sources.get(rel)
         return hit[1] if hit is not None and hit[0] == signature else None
 
-    def unchanged(self, out: Path, file: str, fingerprint: str) -> bool:
-        """The output was made from the same inputs and nobody touched the file since."""
+    def unchanged(self, out: Path, file: str, fingerprint: str, dir_fd: int | None = None) -> bool:
+        """The output was made from the same inputs and nobody touched the file since.
+
+        ``dir_fd``, an open descriptor of ``out``, makes the check a third cheaper (the kernel
+        does not walk ``out`` again); it runs for every output of every build.
+        """
         rec = self.outputs.get(file)
-        if rec is None or rec.fingerprint != fingerprint:
+        if rec is None or rec[0] != fingerprint:
             return False
         try:
-            st = os.stat(os.path.join(out, file))  # not pathlib: this runs for every output of every build
+            st = os.stat(file, dir_fd=dir_fd) if dir_fd is not None else os.stat(os.path.join(out, file))
         except OSError:
             return False
-        return st.st_size == rec.size and st.st_mtime_ns == rec.mtime_ns
+        return st.st_size == rec[1] and st.st_mtime_ns == rec[2]
 
 
 def digest(*parts: Any) -> str:
@@ -77,7 +84,7 @@ def tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def stat_signature(paths: list[Path]) -> tuple:
+def stat_signature(paths: list[str] | list[Path]) -> tuple:
     """Size and modification time of a source and its assets: cheap to check on every build."""
     sig = []
     for p in paths:

@@ -54,8 +54,18 @@ def _no_gc() -> Iterator[None]:
 def load_cache(root: Path, key: str, out: Path) -> BuildCache:
     """The cache the last build with ``key`` left for ``out``; an empty one if there is none or it is unreadable."""
     folder = _folder(root, out)
+    with _no_gc():
+        cache = _load(folder, key)
+        # the cache lives for the whole build: keep the collector from scanning its objects again and
+        # again (pipeline.build unfreezes them when it is done). Frozen before the collector is back
+        # on: its first pass would otherwise walk every object just loaded, all of them still young.
+        gc.freeze()
+    return cache
+
+
+def _load(folder: Path, key: str) -> BuildCache:
     try:
-        with open(folder / STATE, "rb") as f, _no_gc():
+        with open(folder / STATE, "rb") as f:
             header = pickle.load(f)
             if not isinstance(header, dict) or header.get("key") != key:
                 return BuildCache(key)
@@ -73,17 +83,13 @@ def load_cache(root: Path, key: str, out: Path) -> BuildCache:
                     unpickler.persistent_load = records.__getitem__
                     planned = unpickler.load()
             body = pickle.load(f)
+        sources = {rel: (signature, records[rel]) for rel, signature in header["signatures"].items()}
     # missing, truncated, or written by another version: all mean "build everything"
     except _BROKEN:
         return BuildCache(key)
-    sources = {rel: (signature, records[rel]) for rel, signature in header["signatures"].items()}
     if planned is not None:
         planned = replace(planned, fingerprints=body["fingerprints"])
-    cache = BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored)
-    # the cache lives for the whole build: keep the collector from scanning its objects again and
-    # again (pipeline.build unfreezes them when it is done)
-    gc.freeze()
-    return cache
+    return BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored)
 
 
 def forget_cache(root: Path, out: Path) -> None:
@@ -111,7 +117,8 @@ def save_cache(root: Path, cache: BuildCache, out: Path) -> None:
         header = {"key": cache.key, "segments": names, "plan": plan,
                   "signatures": {rel: sig for rel, (sig, _) in cache.sources.items()}}
         fingerprints = dict(cache.planned.fingerprints) if cache.planned is not None else {}
-        body = {"outputs": cache.outputs, "extra": cache.extra, "files": cache.files, "fingerprints": fingerprints}
+        outputs = {file: tuple(record) for file, record in cache.outputs.items()}  # see cache.Recorded
+        body = {"outputs": outputs, "extra": cache.extra, "files": cache.files, "fingerprints": fingerprints}
 
         def dump(f) -> None:
             pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -27,7 +27,7 @@ ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".
 class SourceFile:
     """A post or page on disk."""
 
-    path: Path  # absolute path of the Markdown file
+    path: str  # absolute path of the Markdown file (a string: there is one per post, made on every build)
     rel: str  # path from the project root, as shown in messages
     key: str  # stable identifier: the file stem, or the folder name for <name>/index.md
     kind: str  # 'post' or 'page'
@@ -57,8 +57,8 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
         if entry.name.startswith((".", "_")):
             continue
         if entry.name.endswith(".md") and entry.is_file():
-            found.append(SourceFile(base / entry.name, f"{folder}/{entry.name}", entry.name[:-3], kind, ()))
-        elif entry.is_dir() and (index := Path(entry.path, "index.md")).is_file():
+            found.append(SourceFile(entry.path, f"{folder}/{entry.name}", entry.name[:-3], kind, ()))
+        elif entry.is_dir() and os.path.isfile(index := os.path.join(entry.path, "index.md")):
             assets = tuple(
                 str(p.relative_to(entry.path)).replace("\\", "/")
                 for p in sorted(Path(entry.path).rglob("*"))
@@ -70,10 +70,10 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
 
 def read_document(source: SourceFile) -> Document:
     """Read one source; raise BuildError naming the file and line for unreadable input."""
-    raw = source.path.read_bytes()
+    raw = Path(source.path).read_bytes()
     hashed = hashlib.sha256(raw)  # not `digest`: that is cache.digest here
     for asset in source.assets:
-        hashed.update(asset.encode() + b"\0" + (source.path.parent / asset).read_bytes())
+        hashed.update(asset.encode() + b"\0" + Path(source.path).parent.joinpath(asset).read_bytes())
     text = decode(raw, source.rel)
     meta, body, body_line = split_front_matter(text, source.rel)
     return Document(source, meta, body, body_line, hashed.hexdigest())

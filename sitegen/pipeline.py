@@ -185,9 +185,10 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     previous = p.cache if use_cache else BuildCache(p.cache.key)  # without a cache nothing is reused
 
     kept: set[str] = set()  # outputs found unchanged on disk: their records carry over
+    out_fd = _open_folder(out) if previous.outputs else None
 
     def reusable(file: str, fingerprint: str) -> bool:
-        if previous.unchanged(out, file, fingerprint):
+        if previous.unchanged(out, file, fingerprint, out_fd):
             kept.add(file)
             return True
         return False
@@ -218,6 +219,9 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     except BaseException:
         staging.abort()
         raise
+    finally:
+        if out_fd is not None:
+            os.close(out_fd)
     timings.lap("write")
     if use_cache:
         p.cache.outputs = record_outputs(out, p.fingerprints, {f: previous.outputs[f] for f in kept})
@@ -228,6 +232,16 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
         timings.lap("cache")
     report = WriteReport(written, len(names) - written, removed)
     return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read, p.index_reused)
+
+
+def _open_folder(folder: Path) -> int | None:
+    """A descriptor of ``folder`` to check its files relative to, where the system allows it."""
+    if os.stat not in os.supports_dir_fd:
+        return None
+    try:
+        return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # no output yet: nothing to reuse
+        return None
 
 
 def _put_all(staging: Staging, files: Mapping[str, Content], bar: ProgressBar) -> int:

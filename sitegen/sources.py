@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def load_content(
     todo: list[SourceFile] = []
     signatures = {}
     for source in sources:
-        signatures[source.rel] = stat_signature([source.path, *(source.path.parent / a for a in source.assets)])
+        folder = os.path.dirname(source.path)
+        signatures[source.rel] = stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])
         record = cache.source(source.rel, signatures[source.rel])
         if record is None:
             todo.append(source)
