@@ -10,7 +10,7 @@ from typing import Any
 from .cache import digest
 from .feeds import render_feed
 from .index import Site
-from .inputs import all_posts, feed_fingerprint
+from .inputs import feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
@@ -23,8 +23,13 @@ COMMENT_TARGETS = "kommentarer.json"
 Reusable = Callable[[str, str], bool]  # (output file, fingerprint) -> the previous file is still right
 
 
-def machine_outputs(site: Site, jobs: list[PageJob], shared: str, reusable: Reusable, fingerprints: dict[str, str]) -> dict[str, Content]:
-    """Feeds, sitemap, robots.txt, open data and the comment targets; each fingerprinted like a page."""
+def machine_outputs(
+    site: Site, jobs: list[PageJob], shared: str, listing: str, reusable: Reusable, fingerprints: dict[str, str]
+) -> dict[str, Content]:
+    """Feeds, sitemap, robots.txt, open data and the comment targets; each fingerprinted like a page.
+
+    ``listing`` is ``inputs.all_posts(site)``, made once with the plan.
+    """
     files: dict[str, Content] = {}
 
     def produce(file: str, fingerprint: str, make, *args) -> None:
@@ -34,7 +39,7 @@ def machine_outputs(site: Site, jobs: list[PageJob], shared: str, reusable: Reus
     terms: dict[str, tuple] = {}
     for path, ref in feed_paths(site):
         produce(path, feed_fingerprint(site, shared, path, ref, terms), render_feed, path, ref)
-    everything = digest(shared, all_posts(site), [j.path for j in jobs])
+    everything = digest(shared, listing, [j.path for j in jobs])
     produce("sitemap.xml", everything, render_sitemap, jobs)
     produce("robots.txt", shared, render_robots)
     produce("besok.json", everything, render_json)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .cache import digest
-from .index import Site
+from .index import Site, term_ids
 from .plan import PageJob
 from .search import shard_sizes
 
@@ -28,8 +28,8 @@ def _neighbour(site: Site, key: str | None) -> tuple | None:
     return (p.key, p.meta_digest, p.url)
 
 
-def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], shared: str) -> str:
-    """Everything that can change the HTML of one planned page."""
+def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], shared: str, listing: str) -> str:
+    """Everything that can change the HTML of one planned page; ``listing`` is ``all_posts(site)``."""
     per_page = site.config.per_page
     if job.kind == "post":
         post = site.by_key[job.ref[0]]
@@ -51,7 +51,7 @@ def page_fingerprint(site: Site, job: PageJob, comments: Mapping[str, tuple], sh
         page = next(p for p in site.pages if p.key == job.ref[0])
         return digest(shared, job, page.digest)
     if job.kind == "section":
-        return digest(shared, job, all_posts(site))
+        return digest(shared, job, listing)
     if job.kind == "search":
         return digest(shared, job, len(shard_sizes(len(site.posts))))
     return digest(shared, job)
@@ -63,13 +63,17 @@ def all_posts(site: Site) -> str:
 
 
 def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple, memo: dict[str, tuple] | None = None) -> str:
-    """Everything that can change one feed; ``memo`` keeps each post's term list across the feeds of a build."""
+    """Everything that can change one feed; ``memo`` keeps each post's tag names across the feeds of a build.
+
+    An entry shows its post (its source's digest covers the front matter) and its categories. Of
+    those, the municipality, county and plan-area slugs and names follow from the post and the
+    settings in ``shared``; only a tag's name can change with other posts (the oldest spelling wins).
+    """
     keys = site.term(*ref).post_keys if ref else site.post_keys
     head = (site.term(*ref).name, site.term(*ref).url) if ref else ()
     entries = keys[: site.config.feed_entries]
     memo = {} if memo is None else memo
     for k in entries:
         if k not in memo:
-            post = site.by_key[k]
-            memo[k] = tuple((t.slug, t.name) for kind in ("municipality", "county", "plan_area", "tag") for t in site.post_terms(post, kind))
+            memo[k] = tuple(site.terms[("tag", tag)].name for tag in term_ids(site.by_key[k], "tag"))
     return digest(shared, path, head, _posts(site, entries, bodies=True), [memo[k] for k in entries])

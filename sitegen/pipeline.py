@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -18,7 +18,7 @@ from .cachefiles import forget_cache, load_cache, save_cache
 from .config import Config, load_config
 from .errors import BuildError
 from .index import Site, build_index
-from .inputs import page_fingerprint, site_fingerprint
+from .inputs import all_posts, page_fingerprint, site_fingerprint
 from .links import check_links
 from .output import REUSE, Content, Staging, WriteReport, check_output_dir
 from .plan import PageJob, plan_pages
@@ -78,6 +78,7 @@ class Planned:
     site: Site
     jobs: list[PageJob]
     shared: str  # fingerprint of the inputs every page shares
+    listing: str  # fingerprint of every post's metadata: what the sections, sitemap and open data list
     fingerprints: Mapping[str, str]  # HTML output file -> fingerprint
 
 
@@ -147,7 +148,9 @@ def plan(config: Config, registry: Registry, inputs_key: str, structure: str, po
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)
     shared = site_fingerprint(inputs_key, site)
-    return Planned(structure, site, jobs, shared, {job.file: page_fingerprint(site, job, comments, shared) for job in jobs})
+    listing = all_posts(site)
+    fingerprints = {job.file: page_fingerprint(site, job, comments, shared, listing) for job in jobs}
+    return Planned(structure, site, jobs, shared, listing, fingerprints)
 
 
 def reuse_plan(known: Planned, posts, comments) -> Planned:
@@ -157,8 +160,8 @@ def reuse_plan(known: Planned, posts, comments) -> Planned:
     fingerprints = dict(known.fingerprints)
     for job in known.jobs:
         if job.kind == "post" and job.ref[0] in changed:
-            fingerprints[job.file] = page_fingerprint(site, job, comments, known.shared)
-    return Planned(known.structure, site, known.jobs, known.shared, fingerprints)
+            fingerprints[job.file] = page_fingerprint(site, job, comments, known.shared, known.listing)
+    return replace(known, site=site, fingerprints=fingerprints)
 
 
 def output_dir(opts: BuildOptions, config: Config) -> Path:
@@ -199,7 +202,7 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
         # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
-        outputs = machine_outputs(p.site, p.jobs, p.shared, reusable, p.fingerprints)
+        outputs = machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, reusable, p.fingerprints)
         written += _put_all(staging, outputs, bar)
         names = {j.file for j in p.jobs} | set(outputs)
         del outputs
@@ -283,7 +286,7 @@ def check(opts: BuildOptions) -> BuildReport:
             page = next(x for x in p.site.pages if x.key == job.ref[0])
             owners[job.file] = (page.source, page.links)
     # only the names of the feeds, sitemap and open data matter here: "reusable" keeps them from being rendered
-    files = set(html) | set(machine_outputs(p.site, p.jobs, p.shared, lambda f, fp: True, {}))
+    files = set(html) | set(machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, lambda f, fp: True, {}))
     files |= set(copied_files(opts.root, p.site))
     errors = check_links(html, files, p.site.config.base_url, owners)
     timings.lap("links")

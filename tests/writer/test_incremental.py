@@ -118,6 +118,22 @@ def test_a_body_edit_reuses_the_index_and_a_summary_edit_does_not(make_site):
     assert "Ny sammanfattning." in (root / "_site/index.html").read_text(encoding="utf-8")
 
 
+def test_a_feed_follows_a_tag_spelling_set_by_another_post(make_site, tmp_path):
+    # the oldest spelling names a tag: dropping it from the old post renames the tag in the
+    # newer post's municipality feed, though the newer post did not change
+    old = post_text(title="Först", date="2016-01-01", municipality="Borås", plan_areas="[Samverkan]", tags="[Skolfam]")
+    new = post_text(title="Sedan", date="2017-01-01", municipality="Umeå", plan_areas="[Samverkan]", tags="[skolfam]")
+    root = make_site({"old.md": old, "new.md": new})
+    pipeline.build(pipeline.BuildOptions(root))
+    feed = root / "_site" / "kommun" / "umea" / "feed.xml"
+    assert 'label="Skolfam"' in feed.read_text(encoding="utf-8")
+    (root / "posts" / "old.md").write_text(old.replace("tags: [Skolfam]", "tags: []"), encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(root))
+    assert 'label="skolfam"' in feed.read_text(encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"), use_cache=False)
+    assert read_tree(root / "_site") == read_tree(tmp_path / "clean")
+
+
 def test_search_is_reindexed_only_when_its_text_changes(make_site):
     posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-0{i + 1}-01", municipality="Umeå") for i in range(3)}
     root = make_site(posts)
