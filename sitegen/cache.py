@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,20 +50,32 @@ class BuildCache:
         hit = self.sources.get(rel)
         return hit[1] if hit is not None and hit[0] == signature else None
 
-    def unchanged(self, out: Path, file: str, fingerprint: str, dir_fd: int | None = None) -> bool:
-        """The output was made from the same inputs and nobody touched the file since.
-
-        ``dir_fd``, an open descriptor of ``out``, makes the check a third cheaper (the kernel
-        does not walk ``out`` again); it runs for every output of every build.
-        """
+    def unchanged(self, file: str, fingerprint: str, touched: AbstractSet[str]) -> bool:
+        """The output was made from the same inputs and is not among the ``touched`` files on disk."""
         rec = self.outputs.get(file)
-        if rec is None or rec[0] != fingerprint:
-            return False
+        return rec is not None and rec[0] == fingerprint and file not in touched
+
+    def touched(self, out: Path) -> set[str]:
+        """Recorded outputs that are gone or no longer as they were written (someone changed them)."""
+        found: set[str] = set()
         try:
-            st = os.stat(file, dir_fd=dir_fd) if dir_fd is not None else os.stat(os.path.join(out, file))
-        except OSError:
-            return False
-        return st.st_size == rec[1] and st.st_mtime_ns == rec[2]
+            out_fd = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if os.stat in os.supports_dir_fd else None
+        except OSError:  # no output folder: every recorded file is gone
+            return set(self.outputs)
+        try:
+            for file, (_, size, mtime_ns) in self.outputs.items():
+                try:
+                    # relative to the open folder where the system allows it: a third cheaper
+                    st = os.stat(file, dir_fd=out_fd) if out_fd is not None else os.stat(os.path.join(out, file))
+                except OSError:
+                    found.add(file)
+                    continue
+                if st.st_size != size or st.st_mtime_ns != mtime_ns:
+                    found.add(file)
+        finally:
+            if out_fd is not None:
+                os.close(out_fd)
+        return found
 
 
 def digest(*parts: Any) -> str:

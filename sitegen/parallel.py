@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import BuildError
 
@@ -15,6 +16,7 @@ from .errors import BuildError
 MIN_PARALLEL = 200
 CHUNK = 64
 Progress = Callable[[int], None]  # told how many more items are done
+T = TypeVar("T")
 
 
 def _context():
@@ -88,3 +90,46 @@ def map_shared(fn: Callable[..., Any], items: Sequence[Any], shared: Any, progre
         return _collect((_run_chunk(_apply, c, (fn, shared)) for c in chunks), progress)
     with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
         return _collect(pool.map(_run_chunk, [_with_shared] * len(chunks), chunks, [(fn,)] * len(chunks)), progress)
+
+
+def beside(fn: Callable[[], T]) -> Callable[[], T]:
+    """Start ``fn()`` in a forked process now; the returned function waits for its result.
+
+    For work that only reads (such as checking thousands of files' sizes) and is not needed at
+    once: the build goes on with the other core. Runs ``fn`` here, when asked, where fork is
+    unavailable or unsafe (other threads running, as under ``serve``), or if the child fails.
+    """
+    if _workers() < 2 or _context().get_start_method() != "fork":
+        return _once(fn)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send the pickled result, then leave without running any cleanup
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(fn(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
+            os._exit(1)
+        os._exit(0)
+    os.close(write_end)
+
+    def result() -> T:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            return pickle.loads(data)
+        return fn()  # the child failed: do the work here, where an error is seen
+
+    return _once(result)
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    done: list[T] = []
+
+    def call() -> T:
+        if not done:
+            done.append(fn())
+        return done[0]
+
+    return call

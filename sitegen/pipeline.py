@@ -6,8 +6,10 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -21,6 +23,7 @@ from .index import Site, build_index
 from .inputs import all_posts, page_fingerprint, site_fingerprint
 from .links import check_links
 from .output import REUSE, Content, Staging, WriteReport, check_output_dir
+from .parallel import beside
 from .plan import PageJob, plan_pages
 from .progress import ProgressBar
 from .registry import Registry, load_registry
@@ -183,15 +186,31 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     out = output_dir(opts, config).resolve()
     check_output_dir(out)
     cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
-    p = prepare(opts, (config, registry), timings, cache, out, bar)
+    # the size and mtime of every recorded output, checked on the other core while the sources are read
+    touched = beside(partial(cache.touched, out)) if cache is not None and cache.outputs else lambda: frozenset()
+    try:
+        return _build_from(opts, use_cache, bar, timings, (config, registry), out, cache, touched)
+    finally:
+        touched()  # the checker has finished and been waited for, whatever happened
+
+
+def _build_from(
+    opts: BuildOptions,
+    use_cache: bool,
+    bar: ProgressBar,
+    timings: Timings,
+    settings: tuple[Config, Registry],
+    out: Path,
+    cache: BuildCache | None,
+    touched: Callable[[], AbstractSet[str]],
+) -> BuildReport:
+    p = prepare(opts, settings, timings, cache, out, bar)
     gc.freeze()  # the site and its plan live until the end of the build
     previous = p.cache if use_cache else BuildCache(p.cache.key)  # without a cache nothing is reused
-
     kept: set[str] = set()  # outputs found unchanged on disk: their records carry over
-    out_fd = _open_folder(out) if previous.outputs else None
 
     def reusable(file: str, fingerprint: str) -> bool:
-        if previous.unchanged(out, file, fingerprint, out_fd):
+        if previous.unchanged(file, fingerprint, touched()):
             kept.add(file)
             return True
         return False
@@ -222,9 +241,6 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     except BaseException:
         staging.abort()
         raise
-    finally:
-        if out_fd is not None:
-            os.close(out_fd)
     timings.lap("write")
     if use_cache:
         p.cache.outputs = record_outputs(out, p.fingerprints, {f: previous.outputs[f] for f in kept})
@@ -235,16 +251,6 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
         timings.lap("cache")
     report = WriteReport(written, len(names) - written, removed)
     return BuildReport(out, len(p.site.posts), len(todo), len(names), report, timings.stages, comment_targets(p.site), p.read, p.index_reused)
-
-
-def _open_folder(folder: Path) -> int | None:
-    """A descriptor of ``folder`` to check its files relative to, where the system allows it."""
-    if os.stat not in os.supports_dir_fd:
-        return None
-    try:
-        return os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # no output yet: nothing to reuse
-        return None
 
 
 def _put_all(staging: Staging, files: Mapping[str, Content], bar: ProgressBar) -> int:
