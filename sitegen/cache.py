@@ -46,10 +46,6 @@ class BuildCache:
     # how the sources were stored when loaded: segment -> (file name, rel -> record); see cachefiles
     stored: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
-    def source(self, rel: str, signature: tuple) -> Any | None:
-        hit = self.sources.get(rel)
-        return hit[1] if hit is not None and hit[0] == signature else None
-
     def unchanged(self, file: str, fingerprint: str, touched: AbstractSet[str]) -> bool:
         """The output was made from the same inputs and is not among the ``touched`` files on disk."""
         rec = self.outputs.get(file)

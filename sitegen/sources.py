@@ -37,14 +37,19 @@ def load_content(
     records: dict[str, Post | Page] = {}
     todo: list[SourceFile] = []
     signatures = {}
-    for source in sources:
-        folder = os.path.dirname(source.path)
-        signatures[source.rel] = stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])
-        record = cache.source(source.rel, signatures[source.rel])
-        if record is None:
-            todo.append(source)
+    known = cache.sources
+    for source in sources:  # one pass, no calls it can do without: this runs over every post on every build
+        if source.assets:
+            folder = os.path.dirname(source.path)
+            signature = stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])
         else:
-            records[source.rel] = record
+            signature = stat_signature([source.path])
+        signatures[source.rel] = signature
+        hit = known.get(source.rel)
+        if hit is not None and hit[0] == signature:
+            records[source.rel] = hit[1]
+        else:
+            todo.append(source)
     progress = bar.stage("read", len(todo)) if bar is not None else None
     for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls, progress=progress)):
         if isinstance(result, tuple):
@@ -53,12 +58,14 @@ def load_content(
             records[source.rel] = result
     racy = time.time_ns() - RACY_NS
     for source in sources:
-        if source.rel in records:
+        record = records.get(source.rel)
+        if record is not None:
             # a file changed within the clock's resolution of now may change again with the same
             # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
-            fresh = any(mtime > racy for _, mtime, _ in signatures[source.rel])
-            seen[source.rel] = (("racy",) if fresh else signatures[source.rel], records[source.rel])
-            (posts if source.kind == "post" else pages).append(records[source.rel])
+            signature = signatures[source.rel]
+            fresh = any(mtime > racy for _, mtime, _ in signature) if source.assets else signature[0][1] > racy
+            seen[source.rel] = (("racy",) if fresh else signature, record)
+            (posts if source.kind == "post" else pages).append(record)
     if errors:
         raise BuildError(errors)
     cache.sources = seen
