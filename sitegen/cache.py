@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from . import __version__
 
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 9  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
+FORMAT = 10  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
 
 
 class Recorded(NamedTuple):
