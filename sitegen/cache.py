@@ -45,6 +45,8 @@ class BuildCache:
     planned: Any = None  # pipeline.Planned: the index and plan, reused when only post bodies changed
     # how the sources were stored when loaded: segment -> (file name, rel -> record); see cachefiles
     stored: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    # (inode, size, mtime) of the state file it was loaded from, to match cachefiles.touched_outputs
+    state: tuple = field(default=(), repr=False, compare=False)
 
     def unchanged(self, file: str, fingerprint: str, touched: AbstractSet[str]) -> bool:
         """The output was made from the same inputs and is not among the ``touched`` files on disk."""

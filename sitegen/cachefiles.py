@@ -66,6 +66,7 @@ def load_cache(root: Path, key: str, out: Path) -> BuildCache:
 def _load(folder: Path, key: str) -> BuildCache:
     try:
         with open(folder / STATE, "rb") as f:
+            identity = _identity(f)
             header = pickle.load(f)
             if not isinstance(header, dict) or header.get("key") != key:
                 return BuildCache(key)
@@ -89,7 +90,29 @@ def _load(folder: Path, key: str) -> BuildCache:
         return BuildCache(key)
     if planned is not None:
         planned = replace(planned, fingerprints=body["fingerprints"])
-    return BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored)
+    return BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored, identity)
+
+
+def _identity(f) -> tuple:
+    st = os.fstat(f.fileno())
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def touched_outputs(root: Path, key: str, out: Path) -> tuple[tuple, set[str]] | None:
+    """``BuildCache.touched`` read straight from the state file, with the file's identity; None without a cache.
+
+    For a helper process started before the cache is loaded: it reads only the output records.
+    """
+    try:
+        with open(_folder(root, out) / STATE, "rb") as f, _no_gc():
+            identity = _identity(f)
+            header = pickle.load(f)
+            if not isinstance(header, dict) or header.get("key") != key:
+                return None
+            body = pickle.load(f)
+    except _BROKEN:
+        return None
+    return identity, BuildCache(key, outputs=body["outputs"]).touched(out)
 
 
 def forget_cache(root: Path, out: Path) -> None:

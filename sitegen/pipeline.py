@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
@@ -16,7 +17,7 @@ import jinja2
 
 from .assemble import comment_targets, copied_files, machine_outputs, search_bundle
 from .cache import CACHE_DIR, BuildCache, Recorded, cache_key, digest, tree_digest
-from .cachefiles import forget_cache, load_cache, save_cache
+from .cachefiles import forget_cache, load_cache, save_cache, touched_outputs
 from .config import Config, load_config
 from .errors import BuildError
 from .index import Site, build_index
@@ -185,13 +186,26 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     config, registry = load_settings(opts)
     out = output_dir(opts, config).resolve()
     check_output_dir(out)
-    cache = load_cache(opts.root, cache_key(config, registry.digest), out) if use_cache else None
-    # the size and mtime of every recorded output, checked on the other core while the sources are read
-    touched = beside(partial(cache.touched, out)) if cache is not None and cache.outputs else lambda: frozenset()
+    key = cache_key(config, registry.digest)
+    # The size and mtime of every recorded output is checked by a helper process while this one
+    # loads the cache and reads the sources. It is forked now, while this process is small: forked
+    # later, it would make this one copy every page of the loaded cache that it then writes to.
+    [checked] = beside(partial(touched_outputs, opts.root, key, out) if use_cache else lambda: None)
+    cache = load_cache(opts.root, key, out) if use_cache else None
+
+    @functools.cache
+    def touched() -> AbstractSet[str]:
+        found = checked()
+        if cache is None or not cache.outputs:
+            return frozenset()
+        if found is not None and found[0] == cache.state:
+            return found[1]
+        return cache.touched(out)  # the helper read another state file (a build in between): check here
+
     try:
         return _build_from(opts, use_cache, bar, timings, (config, registry), out, cache, touched)
     finally:
-        touched()  # the checker has finished and been waited for, whatever happened
+        checked()  # the helper has finished and been waited for, whatever happened
 
 
 def _build_from(

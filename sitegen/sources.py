@@ -19,8 +19,24 @@ from .urls import Urls
 RACY_NS = 2_000_000_000
 
 
+def scan_sources(root: Path) -> list[tuple[SourceFile, tuple]]:
+    """Every post and page source with the size, mtime and inode of it and its assets."""
+    scanned = []
+    for source in find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page"):
+        if source.assets:
+            folder = os.path.dirname(source.path)
+            scanned.append((source, stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])))
+        else:
+            scanned.append((source, stat_signature([source.path])))
+    return scanned
+
+
 def load_content(
-    root: Path, config: Config, registry: Registry, cache: BuildCache, bar: ProgressBar | None = None
+    root: Path,
+    config: Config,
+    registry: Registry,
+    cache: BuildCache,
+    bar: ProgressBar | None = None,
 ) -> tuple[list[Post], list[Page], int]:
     """Every post and page, validated and rendered to HTML; all problems in all files at once.
 
@@ -33,18 +49,11 @@ def load_content(
     posts: list[Post] = []
     pages: list[Page] = []
     seen: dict[str, tuple] = {}
-    sources = find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    scanned = scan_sources(root)
     records: dict[str, Post | Page] = {}
     todo: list[SourceFile] = []
-    signatures = {}
     known = cache.sources
-    for source in sources:  # one pass, no calls it can do without: this runs over every post on every build
-        if source.assets:
-            folder = os.path.dirname(source.path)
-            signature = stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])
-        else:
-            signature = stat_signature([source.path])
-        signatures[source.rel] = signature
+    for source, signature in scanned:  # one plain pass: this runs over every post on every build
         hit = known.get(source.rel)
         if hit is not None and hit[0] == signature:
             records[source.rel] = hit[1]
@@ -57,12 +66,11 @@ def load_content(
         else:
             records[source.rel] = result
     racy = time.time_ns() - RACY_NS
-    for source in sources:
+    for source, signature in scanned:
         record = records.get(source.rel)
         if record is not None:
             # a file changed within the clock's resolution of now may change again with the same
             # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
-            signature = signatures[source.rel]
             fresh = any(mtime > racy for _, mtime, _ in signature) if source.assets else signature[0][1] > racy
             seen[source.rel] = (("racy",) if fresh else signature, record)
             (posts if source.kind == "post" else pages).append(record)

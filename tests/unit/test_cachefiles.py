@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache import BuildCache, Recorded
-from sitegen.cachefiles import _folder, load_cache, save_cache
+from sitegen.cachefiles import _folder, load_cache, save_cache, touched_outputs
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,20 @@ def test_the_old_single_file_cache_is_removed(tmp_path):
     legacy.write_bytes(b"old")
     save_cache(tmp_path, _cache(3), out)
     assert not legacy.exists()
+
+
+def test_a_helper_reads_the_output_records_and_names_the_state_file_it_read(tmp_path):
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "index.html").write_text("<p>hej</p>", encoding="utf-8")
+    st = (out / "index.html").stat()
+    cache = _cache()
+    cache.outputs = {"index.html": Recorded("fp", st.st_size, st.st_mtime_ns), "gone.html": Recorded("fp", 1, 2)}
+    save_cache(tmp_path, cache, out)
+    identity, touched = touched_outputs(tmp_path, "key", out)
+    assert touched == {"gone.html"}
+    assert identity == _load(tmp_path, out).state
+    save_cache(tmp_path, _load(tmp_path, out), out)  # another build in between: another state file
+    assert touched_outputs(tmp_path, "key", out)[0] != identity
+    assert touched_outputs(tmp_path, "another key", out) is None
+    assert touched_outputs(tmp_path / "elsewhere", "key", out) is None
