@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .inputs import feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
-from .search import indexed_digest, indexed_part, search_files, shard_folders, shard_sizes
+from .search import index_shard, indexed_digest, indexed_part, shard_folders, shard_sizes, write_shard
 from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
@@ -90,9 +91,10 @@ def search_bundle(
     staged as soon as it is made. ``previous`` is the last build's record. Returns every bundle
     file (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
 
-    Shards are indexed one after another: a second Pagefind process at once cut the search stage
-    of a 10,000-post build by about a quarter, but its ~130 MiB would take the peak past the
-    performance budget (400 MiB at 10,000 posts).
+    One Pagefind process runs at a time, in a helper thread, while this one reads and writes the
+    next shard's pages (a quarter of the stage). A second Pagefind process at once cut the stage
+    by another quarter, but its ~130 MiB would take the peak past the performance budget (400 MiB
+    at 10,000 posts).
     """
     previous = previous if isinstance(previous, dict) and "shards" in previous else {"shards": {}, "pages": {}}
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
@@ -101,28 +103,40 @@ def search_bundle(
     folders = shard_folders(len(sizes))
     bundle: dict[str, Content] = {}
     shards: dict[str, tuple[str, list[str]]] = {}
-    start = 0
-    for shard, (folder, size) in enumerate(zip(folders, sizes)):
-        files = oldest_first[start : start + size]
-        start += size
-        texts: dict[str, str] = {}  # indexed text of the pages read back this time
-        for f in files:
-            before = previous["pages"].get(f)
-            if before and before[0] == fingerprints[f]:
-                pages[f] = before
-            else:
-                texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
-                pages[f] = (fingerprints[f], indexed_digest(texts[f]))
-        fingerprint = digest(search_key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
-        before = previous["shards"].get(folder)
-        if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
-            made: dict[str, Content] = dict.fromkeys(before[1], REUSE)
-        else:
-            index = search_files({f: texts.get(f) or staging.current(f) for f in files}, site.urls.base_path,
-                                 engine=folder == folders[-1], shard=shard)
-            made = {folder + name: staging.tmp / (folder + name) if staging.put(folder + name, data) else REUSE
-                    for name, data in index.items()}
+
+    def done(folder: str, fingerprint: str, made: dict[str, Content]) -> None:
         fingerprints.update(dict.fromkeys(made, fingerprint))
         shards[folder] = (fingerprint, sorted(made))
         bundle.update(made)
+
+    def stage(folder: str, fingerprint: str, running: Future) -> None:
+        index = running.result()
+        done(folder, fingerprint, {folder + name: staging.tmp / (folder + name) if staging.put(folder + name, data) else REUSE
+                                   for name, data in index.items()})
+
+    start = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as runner:
+        waiting: list[tuple[str, str, Future]] = []  # shards handed to Pagefind, oldest first
+        for shard, (folder, size) in enumerate(zip(folders, sizes)):
+            files = oldest_first[start : start + size]
+            start += size
+            texts: dict[str, str] = {}  # indexed text of the pages read back this time
+            for f in files:
+                before = previous["pages"].get(f)
+                if before and before[0] == fingerprints[f]:
+                    pages[f] = before
+                else:
+                    texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
+                    pages[f] = (fingerprints[f], indexed_digest(texts[f]))
+            fingerprint = digest(search_key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
+            before = previous["shards"].get(folder)
+            if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
+                done(folder, fingerprint, dict.fromkeys(before[1], REUSE))
+                continue
+            written = write_shard({f: texts.get(f) or staging.current(f) for f in files}, site.urls.base_path, shard)
+            waiting.append((folder, fingerprint, runner.submit(index_shard, written, folder == folders[-1])))
+            if len(waiting) > 1:  # one shard indexing, one ready: no more written ahead
+                stage(*waiting.pop(0))
+        for item in waiting:
+            stage(*item)
     return dict(sorted(bundle.items())), {"shards": shards, "pages": pages}

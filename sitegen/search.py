@@ -162,10 +162,16 @@ def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool =
     Every page is indexed with the filter ``del:<shard>``, so the search page can list the shards'
     results in order (static/search.js).
     """
-    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-", dir=_scratch()) as tmp:
-        site = Path(tmp) / "site"
-        under = site.joinpath(*[part for part in base_path.split("/") if part])
-        marker = f'{BODY_MARKER}><span hidden data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'
+    return index_shard(write_shard(pages, base_path, shard), engine)
+
+
+def write_shard(pages: Mapping[str, str | Path], base_path: str, shard: int) -> Path | None:
+    """Write what Pagefind reads of ``pages`` into a scratch folder, for ``index_shard``; None if no page is indexable."""
+    tmp = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-", dir=_scratch()))
+    site = tmp / "site"
+    under = site.joinpath(*[part for part in base_path.split("/") if part])
+    marker = f'{BODY_MARKER}><span hidden data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'
+    try:
         for file, html in sorted(pages.items()):
             if isinstance(html, Path):
                 html = html.read_text(encoding="utf-8")
@@ -173,18 +179,31 @@ def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool =
                 target = under / file
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(indexed_part(html).replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
-        if not site.exists():
-            # Pagefind refuses a site with nothing to index; the search page says search is unavailable
-            return {}
-        out = Path(tmp) / BUNDLE_DIR
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if not site.exists():  # Pagefind refuses a site with nothing to index; the search page says search is unavailable
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return tmp
+
+
+def index_shard(tmp: Path | None, engine: bool) -> dict[str, bytes]:
+    """Run Pagefind over a folder from ``write_shard`` and return its bundle; the folder is removed."""
+    if tmp is None:
+        return {}
+    try:
+        out = tmp / BUNDLE_DIR
         try:
-            _index(site, out)
+            _index(tmp / "site", out)
         except RuntimeError as exc:
             raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}")]) from None
         bundle: dict[str, bytes] = {}
         for p in sorted(out.rglob("*")):
             if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES) and (engine or not p.name.startswith(_ENGINE_PREFIXES)):
                 bundle[p.relative_to(out).as_posix()] = p.read_bytes()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     try:
         bundle = canonical_bundle(bundle)
     except _Unexpected:
