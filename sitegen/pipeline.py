@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -234,15 +235,21 @@ def _build_from(
         todo = [job for job in p.jobs if not reusable(job.file, p.fingerprints[job.file])]  # the rest stays as it is
         written = render_pages(RenderTask(p.site, p.env, p.comments, staging), todo, bar.stage("render", len(todo)))
         timings.lap("render")
-        # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
-        outputs = machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, reusable, p.fingerprints)
-        written += _put_all(staging, outputs, bar)
-        names = {j.file for j in p.jobs} | set(outputs)
-        del outputs
-        timings.lap("outputs")
+        touched()  # asked here, before the search thread below can be the first to ask
         # the generator's version and the shard layout code are in cache_key; the templates are not
         shards_key = cache_key(search_key(p.site.urls.base_path))
-        bundle, search_record = search_bundle(p.site, staging, shards_key, reusable, previous.extra.get("search"), p.fingerprints)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as searcher:
+            # Pagefind, the longest stage, indexes the post pages while this thread makes the feeds,
+            # sitemap and open data; "search" is then the time left waiting for it
+            search = (p.site, staging, shards_key, reusable, previous.extra.get("search"), p.fingerprints)
+            searching = searcher.submit(search_bundle, *search)
+            # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
+            outputs = machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, reusable, p.fingerprints)
+            written += _put_all(staging, outputs, bar)
+            names = {j.file for j in p.jobs} | set(outputs)
+            del outputs
+            timings.lap("outputs")
+            bundle, search_record = searching.result()
         written += sum(1 for content in bundle.values() if content is not REUSE)
         names |= set(bundle)
         timings.lap("search")
