@@ -1,8 +1,6 @@
 """Entry point: `python build.py [COMMAND]` is the same program as `sitegen [COMMAND]`."""
 
-import sys
-
-from sitegen.cli import main
+from sitegen.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
