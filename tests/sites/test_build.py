@@ -64,6 +64,19 @@ def test_template_error_leaves_the_previous_output_untouched(tmp_path):
     assert stat_tree(out) == before
 
 
+def test_a_post_template_error_on_a_big_site_stops_the_search_index_too(tmp_path):
+    # enough pages for the worker pool, while the search index waits for the post pages in a thread:
+    # the render error must reach the writer, and nothing may wait for pages that never come
+    posts = {f"p{i:03d}.md": post_text(f"Besök {i}", f"2017-{i % 12 + 1:02d}-{i % 27 + 1:02d}", municipality="Umeå") for i in range(260)}
+    root = make_site(tmp_path, posts)
+    post = root / "templates" / "post.html"
+    post.write_text(post.read_text(encoding="utf-8").replace("{{ post.meta.title }}", "{{ post.meta.titel.upper() }}", 1), encoding="utf-8")
+    code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
+    assert code == 1
+    assert err.startswith("templates/post.html:") and "titel" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_unchanged_files_keep_their_mtime(tmp_path):
     root = make_fixture_site(tmp_path)
     out = build(root, tmp_path / "out")
