@@ -84,3 +84,19 @@ def test_the_installed_binary_is_found_without_starting_python():
     found = search.pagefind_executable()
     assert not found.endswith(("python", "python3")) and "pagefind" in found.rsplit("/", 1)[-1]
     assert search.search_files({"2020/01/a/index.html": PAGE}, "/")["pagefind-entry.json"].startswith(b"{")
+
+
+def test_the_search_key_changes_with_the_binary(monkeypatch, tmp_path):
+    binary = tmp_path / "pagefind"
+    binary.write_bytes(b"version one")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+    search.pagefind_executable.cache_clear()
+    try:
+        first = search.search_key("/")
+        binary.write_bytes(b"version two, upgraded")
+        assert search.search_key("/") != first
+        assert search.search_key("/aterbesok/") != search.search_key("/")
+        binary.unlink()
+        assert search.search_key("/") == "/|pagefind missing"
+    finally:
+        search.pagefind_executable.cache_clear()
