@@ -81,6 +81,7 @@ def search_bundle(
     reusable: Reusable,
     previous: Mapping[str, Any] | None,
     fingerprints: dict[str, str],
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> tuple[dict[str, Content], dict[str, Any]]:
     """Pagefind's bundle over every post page, shard by shard; a shard whose indexed text is unchanged is carried over.
 
@@ -90,6 +91,7 @@ def search_bundle(
     pages whose fingerprint changed. Post pages are read from ``staging`` and each new shard is
     staged as soon as it is made. ``previous`` is the last build's record. Returns every bundle
     file (REUSE when its bytes are unchanged, else the staged path) and the record for the next build.
+    When ``cancelled()`` (the build failed elsewhere), it stops before the next shard.
 
     One Pagefind process runs at a time, in a helper thread, while this one reads and writes the
     next shard's pages (a quarter of the stage). A second Pagefind process at once cut the stage
@@ -118,6 +120,8 @@ def search_bundle(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind") as runner:
         waiting: list[tuple[str, str, Future]] = []  # shards handed to Pagefind, oldest first
         for shard, (folder, size) in enumerate(zip(folders, sizes)):
+            if cancelled():
+                raise SearchCancelled
             files = oldest_first[start : start + size]
             start += size
             texts: dict[str, str] = {}  # indexed text of the pages read back this time
@@ -140,3 +144,7 @@ def search_bundle(
         for item in waiting:
             stage(*item)
     return dict(sorted(bundle.items())), {"shards": shards, "pages": pages}
+
+
+class SearchCancelled(Exception):
+    """The build failed elsewhere while the search index was being made; that failure is the one reported."""

@@ -6,6 +6,7 @@ import functools
 import gc
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -240,11 +241,16 @@ def _build_from(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as searcher:
             # Pagefind, the longest stage, indexes the post pages while this thread makes the feeds,
             # sitemap and open data; "search" is then the time left waiting for it
-            search = (p.site, staging, shards_key, reusable, previous.extra.get("search"), p.fingerprints)
+            failed = threading.Event()  # this thread's work failed: the search stops before its next shard
+            search = (p.site, staging, shards_key, reusable, previous.extra.get("search"), p.fingerprints, failed.is_set)
             searching = searcher.submit(search_bundle, *search)
-            # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
-            outputs = machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, reusable, p.fingerprints)
-            written += _put_all(staging, outputs, bar)
+            try:
+                # each group goes to the staging tree as soon as it is made and is then let go: only names are kept
+                outputs = machine_outputs(p.site, p.jobs, p.shared, p.planned.listing, reusable, p.fingerprints)
+                written += _put_all(staging, outputs, bar)
+            except BaseException:
+                failed.set()
+                raise
             names = {j.file for j in p.jobs} | set(outputs)
             del outputs
             timings.lap("outputs")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
+import pytest
 from sitetools import REPO, SUB_PATH_URL, build, make_site, post_text, read_tree, run_cli, stat_tree
+
+from sitegen import assemble, pipeline, search
 
 from .conftest import make_fixture_site
 
@@ -74,6 +78,28 @@ def test_a_post_template_error_on_a_big_site_stops_the_search_index_too(tmp_path
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
     assert code == 1
     assert err.startswith("templates/post.html:") and "titel" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failure_beside_the_search_index_stops_it_before_its_next_shard(tmp_path, monkeypatch):
+    # 200 posts make three shards (128, 64, 8); the feeds fail at once while the first is indexing
+    posts = {f"p{i:03d}.md": post_text(f"Besök {i}", f"2017-{i % 12 + 1:02d}-{i % 27 + 1:02d}", municipality="Umeå") for i in range(200)}
+    root = make_site(tmp_path, posts)
+    indexed = []
+
+    def slow_index(written, engine):
+        indexed.append(written)
+        time.sleep(0.5)
+        return search.index_shard(written, engine)
+
+    def broken_outputs(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(assemble, "index_shard", slow_index)
+    monkeypatch.setattr(pipeline, "machine_outputs", broken_outputs)
+    with pytest.raises(OSError, match="No space left"):
+        pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "out"))
+    assert 1 <= len(indexed) <= 2  # the shard indexing and the one written ahead; not the third
     assert not (tmp_path / "out").exists()
 
 
