@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from typing import Any, TypeVar
 
 from .errors import BuildError
@@ -93,53 +93,32 @@ def map_shared(fn: Callable[..., Any], items: Sequence[Any], shared: Any, progre
         return _collect(pool.map(_run_chunk, [_with_shared] * len(chunks), chunks, [(fn,)] * len(chunks)), progress)
 
 
-def beside(*fns: Callable[[], Any]) -> list[Callable[[], Any]]:
-    """Start ``fns`` one after another in a forked process now; returns, for each, a function that waits for its result.
+def beside(fn: Callable[[], T]) -> Callable[[], T]:
+    """Start ``fn()`` in a forked process now; returns a function that waits for its result (once).
 
     For work that only reads (such as checking thousands of files' sizes) and is not needed at
-    once: the build goes on with the other core. The results come back in order, each as soon as
-    it is made. Where fork is unavailable or unsafe (other threads running, as under ``serve``),
-    or if the child fails, each function runs here, when its result is asked for.
+    once: the build goes on with the other core. Where fork is unavailable or unsafe (other
+    threads running, as under ``serve``), or if the child fails, ``fn`` runs here when asked.
     """
     if _workers() < 2 or _context().get_start_method() != "fork":
-        return [_once(fn) for fn in fns]
+        return functools.cache(fn)
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: send each pickled result, then leave without running any cleanup
+    if pid == 0:  # the child: send the pickled result, then leave without running any cleanup
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
-                for fn in fns:
-                    pickle.dump(fn(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                    pipe.flush()
+                pickle.dump(fn(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
             os._exit(1)
         os._exit(0)
     os.close(write_end)
-    pipe = os.fdopen(read_end, "rb")
-    received: list[Any] = []
-    failed: list[bool] = []
 
-    def receive(i: int) -> Any:
-        while len(received) <= i and not failed:
-            try:
-                received.append(pickle.load(pipe))
-            except (EOFError, pickle.UnpicklingError):  # the child failed: what is missing is done here
-                failed.append(True)
-        if (len(received) == len(fns) or failed) and not pipe.closed:
-            pipe.close()
-            os.waitpid(pid, 0)
-        return received[i] if i < len(received) else fns[i]()
+    @functools.cache
+    def result() -> T:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 else fn()  # the child failed: do the work here
 
-    return [_once(partial(receive, i)) for i in range(len(fns))]
-
-
-def _once(fn: Callable[[], T]) -> Callable[[], T]:
-    done: list[T] = []
-
-    def call() -> T:
-        if not done:
-            done.append(fn())
-        return done[0]
-
-    return call
+    return result

@@ -191,7 +191,7 @@ def _build(opts: BuildOptions, use_cache: bool, bar: ProgressBar | None) -> Buil
     # The size and mtime of every recorded output is checked by a helper process while this one
     # loads the cache and reads the sources. It is forked now, while this process is small: forked
     # later, it would make this one copy every page of the loaded cache that it then writes to.
-    [checked] = beside(functools.partial(touched_outputs, opts.root, key, out)) if use_cache else [lambda: None]
+    checked = beside(functools.partial(touched_outputs, opts.root, key, out)) if use_cache else lambda: None
     cache = load_cache(opts.root, key, out) if use_cache else None
 
     @functools.cache
