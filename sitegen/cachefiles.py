@@ -66,9 +66,8 @@ def load_cache(root: Path, key: str, out: Path) -> BuildCache:
 def _load(folder: Path, key: str) -> BuildCache:
     try:
         with open(folder / STATE, "rb") as f:
-            identity = _identity(f)
-            header = pickle.load(f)
-            if not isinstance(header, dict) or header.get("key") != key:
+            identity, header = _header(f, key)
+            if header is None:
                 return BuildCache(key)
             stored: dict[int, tuple[str, dict[str, Any]]] = {}
             records: dict[str, Any] = {}
@@ -93,9 +92,11 @@ def _load(folder: Path, key: str) -> BuildCache:
     return BuildCache(key, sources, body["outputs"], body["extra"], body["files"], planned, stored, identity)
 
 
-def _identity(f) -> tuple:
+def _header(f, key: str) -> tuple[tuple, dict | None]:
+    """The open state file's identity (inode, size, mtime) and its header; None if another ``key`` wrote it."""
     st = os.fstat(f.fileno())
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    header = pickle.load(f)
+    return (st.st_ino, st.st_size, st.st_mtime_ns), header if isinstance(header, dict) and header.get("key") == key else None
 
 
 def touched_outputs(root: Path, key: str, out: Path) -> tuple[tuple, set[str]] | None:
@@ -105,9 +106,8 @@ def touched_outputs(root: Path, key: str, out: Path) -> tuple[tuple, set[str]] |
     """
     try:
         with open(_folder(root, out) / STATE, "rb") as f, _no_gc():
-            identity = _identity(f)
-            header = pickle.load(f)
-            if not isinstance(header, dict) or header.get("key") != key:
+            identity, header = _header(f, key)
+            if header is None:
                 return None
             body = pickle.load(f)
     except _BROKEN:
