@@ -70,10 +70,11 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
 
 def read_document(source: SourceFile) -> Document:
     """Read one source; raise BuildError naming the file and line for unreadable input."""
-    raw = Path(source.path).read_bytes()
+    path = Path(source.path)
+    raw = path.read_bytes()
     hashed = hashlib.sha256(raw)  # not `digest`: that is cache.digest here
     for asset in source.assets:
-        hashed.update(asset.encode() + b"\0" + Path(source.path).parent.joinpath(asset).read_bytes())
+        hashed.update(asset.encode() + b"\0" + (path.parent / asset).read_bytes())
     text = decode(raw, source.rel)
     meta, body, body_line = split_front_matter(text, source.rel)
     return Document(source, meta, body, body_line, hashed.hexdigest())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .cache import digest
-from .index import Site, term_ids
+from .index import Site
 from .plan import PageJob
 from .search import shard_sizes
 
@@ -75,5 +75,5 @@ def feed_fingerprint(site: Site, shared: str, path: str, ref: tuple, memo: dict[
     memo = {} if memo is None else memo
     for k in entries:
         if k not in memo:
-            memo[k] = tuple(site.terms[("tag", tag)].name for tag in term_ids(site.by_key[k], "tag"))
+            memo[k] = tuple(t.name for t in site.post_terms(site.by_key[k], "tag"))
     return digest(shared, path, head, _posts(site, entries, bodies=True), [memo[k] for k in entries])
