@@ -137,7 +137,10 @@ def search_bundle(
             if before and before[0] == fingerprint and all(reusable(f, fingerprint) for f in before[1]):
                 done(folder, fingerprint, dict.fromkeys(before[1], REUSE))
                 continue
-            written = write_shard({f: texts.get(f) or staging.current(f) for f in files}, site.urls.base_path, shard)
+            for f in files:  # the pages not read back above: their text is needed now
+                if f not in texts:
+                    texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
+            written = write_shard(texts, site.urls.base_path, shard)
             waiting.append((folder, fingerprint, runner.submit(index_shard, written, folder == folders[-1])))
             if len(waiting) > 1:  # one shard indexing, one ready: no more written ahead
                 stage(*waiting.pop(0))

@@ -166,23 +166,25 @@ def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool =
     Every page is indexed with the filter ``del:<shard>``, so the search page can list the shards'
     results in order (static/search.js).
     """
-    return index_shard(write_shard(pages, base_path, shard), engine)
+    parts = {file: indexed_part(html.read_text(encoding="utf-8") if isinstance(html, Path) else html) for file, html in pages.items()}
+    return index_shard(write_shard(parts, base_path, shard), engine)
 
 
-def write_shard(pages: Mapping[str, str | Path], base_path: str, shard: int) -> Path | None:
-    """Write what Pagefind reads of ``pages`` into a scratch folder, for ``index_shard``; None if no page is indexable."""
+def write_shard(parts: Mapping[str, str], base_path: str, shard: int) -> Path | None:
+    """Write ``parts`` (output file -> ``indexed_part`` of its page) into a scratch folder, for ``index_shard``.
+
+    None if no page is indexable.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-", dir=_scratch()))
     site = tmp / "site"
     under = site.joinpath(*[part for part in base_path.split("/") if part])
     marker = f'{BODY_MARKER}><span hidden data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'
     try:
-        for file, html in sorted(pages.items()):
-            if isinstance(html, Path):
-                html = html.read_text(encoding="utf-8")
-            if indexable(html):  # pages without data-pagefind-body are left out, as Pagefind would
+        for file, part in sorted(parts.items()):
+            if indexable(part):  # pages without data-pagefind-body are left out, as Pagefind would
                 target = under / file
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(indexed_part(html).replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
+                target.write_text(part.replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
