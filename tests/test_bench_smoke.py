@@ -50,6 +50,8 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
     # rebuilds were timed twice (each making its change again): the report shows the median run and both times
     assert len(edit["runs"]) == 2 and edit["wall"] == min(edit["runs"]) and cold["runs"] == []
     assert sum("edit_post" in line for line in log) == 2
+    # the sites and the clean build were set aside while builds were timed, and deleted after the last
+    assert not any(tmp_path.iterdir())
 
     text = run.report(data, "python bench/run.py --posts 20")
     for label in ("cold build", "rebuild, nothing changed", "rebuild, one post edited", "rebuild, one post added",
@@ -62,3 +64,13 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
 def test_stage_lines_are_parsed() -> None:
     stderr = "built 5 posts into _site: 91 files\n  config          5.9 ms\n  render        115.5 ms\n"
     assert run.parse_stages(stderr) == pytest.approx({"config": 0.0059, "render": 0.1155})
+
+
+def test_finished_trees_are_set_aside_not_deleted(tmp_path: Path) -> None:
+    for name in ("site-out", "site-out"):  # the same name twice, as a repeated clean build would be
+        (tmp_path / name / "a").mkdir(parents=True)
+        (tmp_path / name / "a" / "index.html").write_text(name)
+        run.set_aside(tmp_path / name, tmp_path)
+    run.set_aside(tmp_path / "never-made", tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("index.html")) == [
+        "trash/0-site-out/a/index.html", "trash/1-site-out/a/index.html"]
