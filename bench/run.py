@@ -55,7 +55,11 @@ SCENARIO_LABELS = {
     "add_post": "rebuild, one post added",
     "edit_template": "rebuild, base template edited",
     "clean": "clean build (for comparison)",
+    "search": "Pagefind over the cold build's post pages",
 }
+# Hugo makes no search index; a Hugo site gets one by running Pagefind over its output after
+# each build. Timed after Hugo's cold build, so the cold builds can also be compared like for like.
+HUGO_EXTRA = ("search",)
 # Pelican has no incremental mode (its cache is off, as asked): every rebuild is a full build,
 # so only the cold build and the one-post edit are timed to keep the run short.
 PELICAN_SCENARIOS = ("cold", "edit_post")
@@ -364,6 +368,13 @@ class Site:
                     "-o", str(out), "-q"]
         raise ValueError(self.tool)
 
+    def search_command(self) -> list[str]:
+        """Pagefind over the output, as a Hugo site runs it after building (sitegen runs it itself)."""
+        from sitegen.search import pagefind_executable
+
+        return [pagefind_executable(), "--site", str(self.out), "--output-path", str(self.out / "pagefind"),
+                "--force-language", "sv", "--silent"]
+
     def post_path(self, post: corpus.PostSpec) -> Path:
         if self.tool == "sitegen":
             return self.root / "posts" / f"{post.key}.md"
@@ -391,7 +402,7 @@ def newest(posts: Sequence[corpus.PostSpec]) -> corpus.PostSpec:
 
 def apply_edit(site: Site, scenario: str, seed: int) -> None:
     """Make the change a scenario times, the same change in every tool's sources."""
-    if scenario in ("cold", "noop"):
+    if scenario in ("cold", "noop", "search"):
         return
     if scenario == "edit_post":  # a writer fixes the newest visit: one sentence appended to the body
         path = site.post_path(newest(site.posts))
@@ -445,7 +456,9 @@ class Limits:
 
 def run_build(site: Site, scenario: str, limits: Limits = Limits(), out: Path | None = None) -> Result:
     out = out or site.out
-    usage = measure(site.command(out), cwd=site.root, timeout=limits.timeout, memory_limit=limits.memory)
+    cmd = site.search_command() if scenario == "search" else site.command(out)
+    os.sync()  # nothing written before (a corpus, another tool's output) is left to write back during the build
+    usage = measure(cmd, cwd=site.root, timeout=limits.timeout, memory_limit=limits.memory)
     ok = usage.returncode == 0
     error = "" if ok else (usage.stderr.strip().splitlines() or [f"exit {usage.returncode}"])[-1][:300]
     if not ok:
@@ -568,7 +581,8 @@ def run_benchmark(sizes: Sequence[int], tools: Sequence[str], workdir: Path, see
         log(f"corpus of {n} posts written for {', '.join(s.tool for s in sites)} in {generation[n]:.1f} s")
         # every tool's cold build first, on a file system no rebuild has yet freed thousands of inodes
         # on (see set_aside); each tool's rebuilds after; the results are listed tool by tool
-        done = {site.tool: run_tool(site, scenarios[:1], verify_after, seed, limits, log) for site in sites}
+        done = {site.tool: run_tool(site, [*scenarios[:1], *(HUGO_EXTRA if site.tool == "hugo" else ())], verify_after, seed, limits, log)
+                for site in sites}
         for site in sites:
             todo = [s for s in scenarios[1:] if site.tool != "pelican" or s in PELICAN_SCENARIOS]
             if all(r.ok for r in done[site.tool]):
@@ -677,6 +691,11 @@ def report(data: dict, command: str) -> str:
             hugo, pelican = _find(results, "hugo", n, scenario), _find(results, "pelican", n, scenario)
             if hugo or pelican:
                 ratios.append(f"| {n:,} | {SCENARIO_LABELS[scenario]} | {_ratio(hugo, ours)} | {_ratio(pelican, ours)} |")
+            indexed = _find(results, "hugo", n, "search")
+            if scenario == "cold" and hugo and indexed:  # Hugo, then Pagefind: a Hugo site with search
+                both = {"ok": hugo["ok"] and indexed["ok"], "wall": hugo["wall"] + indexed["wall"]}
+                ratios.append(f"| {n:,} | cold build, Hugo followed by Pagefind (a search index, as sitegen makes) | "
+                              f"{_ratio(both, ours)} | – |")
     if ratios:
         lines += ["", "### Ratios (wall time; above 1× means sitegen is faster)", ""]
         lines += ["| posts | build | Hugo ÷ sitegen | Pelican ÷ sitegen |", "|---:|---|---:|---:|", *ratios]

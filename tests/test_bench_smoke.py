@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,15 @@ def test_finished_trees_are_set_aside_not_deleted(tmp_path: Path) -> None:
     run.set_aside(tmp_path / "never-made", tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("index.html")) == [
         "trash/0-site-out/a/index.html", "trash/1-site-out/a/index.html"]
+
+
+def test_report_compares_hugo_followed_by_pagefind_with_the_cold_build() -> None:
+    def result(tool: str, scenario: str, wall: float) -> dict:
+        return asdict(run.Result(tool, 100, scenario, wall, wall, 1, 1, 1, True))
+
+    data = {"machine": run.machine_info(), "versions": {"sitegen": "0", "hugo": "0", "pelican": "0"}, "seed": 1,
+            "sizes": [100], "results": [result("sitegen", "cold", 4.0), result("hugo", "cold", 2.0), result("hugo", "search", 3.0)]}
+    text = run.report(data, "python bench/run.py --posts 100 --with-hugo")
+    assert "| 100 | hugo | Pagefind over the cold build's post pages | 3.00 |" in text
+    assert "| 100 | cold build | 0.50× | – |" in text
+    assert "| 100 | cold build, Hugo followed by Pagefind (a search index, as sitegen makes) | 1.25× | – |" in text
