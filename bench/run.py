@@ -368,11 +368,10 @@ class Site:
                     "-o", str(out), "-q"]
         raise ValueError(self.tool)
 
-    def search_command(self, out: Path | None = None) -> list[str]:
-        """Pagefind over the output, as a Hugo site runs it after building (sitegen runs it itself)."""
+    def search_command(self, out: Path) -> list[str]:
+        """Pagefind over the output ``out``, as a Hugo site runs it after building (sitegen runs it itself)."""
         from sitegen.search import pagefind_executable
 
-        out = out or self.out
         return [pagefind_executable(), "--site", str(out), "--output-path", str(out / "pagefind"), "--force-language", "sv", "--silent"]
 
     def post_path(self, post: corpus.PostSpec) -> Path:
