@@ -15,7 +15,7 @@ from .inputs import feed_fingerprint
 from .opendata import render_csv, render_json
 from .output import REUSE, Content, Staging
 from .plan import PageJob, feed_paths
-from .search import index_shard, indexed_digest, indexed_part, shard_folders, shard_sizes, write_shard
+from .search import index_shard, indexed_digest, read_indexed_part, shard_folders, shard_sizes, write_shard
 from .sitemap import render_robots, render_sitemap
 
 STATIC_DIR = "static"
@@ -130,7 +130,7 @@ def search_bundle(
                 if before and before[0] == fingerprints[f]:
                     pages[f] = before
                 else:
-                    texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
+                    texts[f] = read_indexed_part(staging.current(f))
                     pages[f] = (fingerprints[f], indexed_digest(texts[f]))
             fingerprint = digest(search_key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
             before = previous["shards"].get(folder)
@@ -139,7 +139,7 @@ def search_bundle(
                 continue
             for f in files:  # the pages not read back above: their text is needed now
                 if f not in texts:
-                    texts[f] = indexed_part(staging.current(f).read_text(encoding="utf-8"))
+                    texts[f] = read_indexed_part(staging.current(f))
             written = write_shard(texts, site.urls.base_path, shard)
             waiting.append((folder, fingerprint, runner.submit(index_shard, written, folder == folders[-1])))
             if len(waiting) > 1:  # one shard indexing, one ready: no more written ahead

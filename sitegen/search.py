@@ -133,6 +133,11 @@ def indexed_part(html: str) -> str:
     return head + html[opening : closing + len(tag.group(1)) + 3] + "</body></html>"
 
 
+def read_indexed_part(page: Path) -> str:
+    """``indexed_part`` of a page already written."""
+    return indexed_part(page.read_text(encoding="utf-8"))
+
+
 def indexed_digest(part: str) -> str:
     """A hash of what Pagefind reads of a page (``indexed_part``)."""
     return hashlib.blake2b(part.encode("utf-8"), digest_size=16).hexdigest()
@@ -159,15 +164,14 @@ def _scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def search_files(pages: Mapping[str, str | Path], base_path: str, engine: bool = True, shard: int = 0) -> dict[str, bytes]:
-    """Pagefind bundle for the indexable ``pages`` (output file -> HTML, or the file holding it), keyed by bundle path.
+def search_files(pages: Mapping[str, str], base_path: str, engine: bool = True, shard: int = 0) -> dict[str, bytes]:
+    """Pagefind bundle for the indexable ``pages`` (output file -> HTML), keyed by bundle path.
 
     Without ``engine`` the bundle leaves out the script and WebAssembly (a shard merged into the root).
     Every page is indexed with the filter ``del:<shard>``, so the search page can list the shards'
     results in order (static/search.js).
     """
-    parts = {file: indexed_part(html.read_text(encoding="utf-8") if isinstance(html, Path) else html) for file, html in pages.items()}
-    return index_shard(write_shard(parts, base_path, shard), engine)
+    return index_shard(write_shard({file: indexed_part(html) for file, html in pages.items()}, base_path, shard), engine)
 
 
 def write_shard(parts: Mapping[str, str], base_path: str, shard: int) -> Path | None:
