@@ -21,14 +21,10 @@ RACY_NS = 2_000_000_000
 
 def scan_sources(root: Path) -> list[tuple[SourceFile, tuple]]:
     """Every post and page source with the size, mtime and inode of it and its assets."""
-    scanned = []
-    for source in find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page"):
-        if source.assets:
-            folder = os.path.dirname(source.path)
-            scanned.append((source, stat_signature([source.path, *(os.path.join(folder, a) for a in source.assets)])))
-        else:
-            scanned.append((source, stat_signature([source.path])))
-    return scanned
+    return [
+        (source, stat_signature([source.path, *(os.path.join(os.path.dirname(source.path), a) for a in source.assets)]))
+        for source in find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    ]
 
 
 def load_content(
@@ -71,7 +67,7 @@ def load_content(
         if record is not None:
             # a file changed within the clock's resolution of now may change again with the same
             # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
-            fresh = any(mtime > racy for _, mtime, _ in signature) if source.assets else signature[0][1] > racy
+            fresh = any(mtime > racy for _, mtime, _ in signature)
             seen[source.rel] = (("racy",) if fresh else signature, record)
             (posts if source.kind == "post" else pages).append(record)
     if errors:
