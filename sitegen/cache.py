@@ -1,24 +1,26 @@
 """Recorded inputs per output, so a rebuild redoes only what changed and is never wrong.
 
 The cache lives in .sitegen-cache/ beside config.yaml (stored by cachefiles.py). Its key
-covers the generator's version, the config and the registry; templates and command-line
-options are part of every output's fingerprint. Any mismatch, a missing file or an
-unreadable one means a full build.
+covers the generator itself (its code and data, and the libraries that shape its output), the
+config and the registry; templates and command-line options are part of every output's
+fingerprint. Any mismatch, a missing file or an unreadable one means a full build.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import os
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__
-
 CACHE_DIR = ".sitegen-cache"
-FORMAT = 10  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
+FORMAT = 11  # bump whenever a cached dataclass (Post, Page, Site, Planned...) changes shape
+# the libraries whose output ends up in the site; each is imported by the build anyway
+LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3")
 
 
 class Recorded(NamedTuple):
@@ -104,5 +106,26 @@ def stat_signature(paths: list[str] | list[Path]) -> tuple:
     return tuple(sig)
 
 
+@functools.cache
+def generator_digest() -> str:
+    """Hash of sitegen's own code and data and of the versions of the libraries it renders with.
+
+    Its version number is not enough: a checkout that pulls new sitegen code keeps the number.
+    Reading the package takes about a millisecond.
+    """
+    libraries = [f"{name} {getattr(importlib.import_module(name), '__version__', '?')}" for name in LIBRARIES]
+    return digest(code_digest(Path(__file__).parent), libraries)
+
+
+def code_digest(package: Path) -> str:
+    """Hash of every code and data file of a package (its .py, .js and .csv files)."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in sorted(package.rglob("*")):
+        if p.suffix in (".py", ".js", ".csv") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def cache_key(*settings: Any) -> str:
-    return digest(FORMAT, __version__, *settings)
+    """Key of anything cached: the cache's format, the generator and ``settings``."""
+    return digest(FORMAT, generator_digest(), *settings)

@@ -133,19 +133,9 @@ def prepare(
     structure = digest(inputs_key, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()))
     known = cache.planned if isinstance(cache.planned, Planned) and cache.planned.structure == structure else None
     planned = reuse_plan(known, posts, comments) if known else plan(config, registry, inputs_key, structure, posts, pages, comments)
-    env = environment(opts.root, planned.site, endpoint, _bytecode_dir(opts.root) if out is not None else None)
+    env = environment(opts.root, planned.site, endpoint, opts.root / CACHE_DIR if out is not None else None)
     timings.lap("index")
     return Prepared(planned.site, planned.jobs, comments, env, planned.shared, dict(planned.fingerprints), cache, read, planned, known is not None)
-
-
-def _bytecode_dir(root: Path) -> Path | None:
-    # Jinja checks each template's source, not the environment's options: a new sitegen gets a new folder
-    folder = root / CACHE_DIR / f"templates-{cache_key()[:12]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only project: compile every time
-        return None
-    return folder
 
 
 def plan(config: Config, registry: Registry, inputs_key: str, structure: str, posts, pages, comments) -> Planned:

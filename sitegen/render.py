@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from babel.dates import format_date, format_time
 
+from .cache import cache_key
 from .collate import sort_key
 from .content import Post
 from .errors import BuildError, SourceError
@@ -107,12 +110,10 @@ def content_security_policy(site: Site, endpoint: str) -> str:
     )
 
 
-def environment(root: Path, site: Site, endpoint: str, bytecode: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment; ``bytecode`` is a folder where compiled templates are kept between builds."""
+def environment(root: Path, site: Site, endpoint: str, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; compiled templates are kept between builds under ``cache_dir``, if given."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
-        # compiling the templates is a tenth of a small rebuild; Jinja keys this by template source
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode)) if bytecode else None,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -131,7 +132,38 @@ def environment(root: Path, site: Site, endpoint: str, bytecode: Path | None = N
         section_titles=SECTION_TITLES,
         search_path=urls.search(),
     )
+    folder = _bytecode_folder(cache_dir, env) if cache_dir is not None else None
+    if folder is not None:  # compiling the templates is a tenth of a small rebuild
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env
+
+
+def compiled_key(env: jinja2.Environment) -> str:
+    """What a compiled template is made from besides its source, which Jinja checks itself.
+
+    Jinja runs a filter or test whose arguments are constants while compiling and keeps the
+    result in the code: ``{{ 'feed.xml'|url }}`` compiles to '/aterbesok/feed.xml'. So the key
+    names every filter and test with the object it is bound to (the URL scheme and base URL).
+    """
+    bound = [(kind, name, getattr(f, "__qualname__", repr(f)), repr(getattr(f, "__self__", None)))
+             for kind, table in (("filter", env.filters), ("test", env.tests)) for name, f in sorted(table.items())]
+    return cache_key(jinja2.__version__, bound)
+
+
+KEPT_TEMPLATE_CACHES = 8  # folders of compiled templates: one per base URL and scheme recently built
+
+
+def _bytecode_folder(cache_dir: Path, env: jinja2.Environment) -> Path | None:
+    folder = cache_dir / f"templates-{compiled_key(env)[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # its time says when it was last used
+        others = sorted(cache_dir.glob("templates-*"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for old in others[KEPT_TEMPLATE_CACHES:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:  # a read-only project: compile every time
+        return None
+    return folder
 
 
 def _nav(site: Site) -> tuple[tuple[str, str], ...]:

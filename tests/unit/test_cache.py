@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from sitegen.cache import BuildCache, Recorded
+from sitegen.cache import BuildCache, Recorded, cache_key, code_digest, digest
 
 
 def _record(path) -> Recorded:
@@ -33,3 +33,24 @@ def test_touched_finds_edited_and_deleted_outputs(tmp_path):
 def test_without_the_output_folder_every_output_is_touched(tmp_path):
     cache = BuildCache("key", outputs={"index.html": Recorded("fp", 1, 2)})
     assert cache.touched(tmp_path / "missing") == {"index.html"}
+
+
+def test_the_code_digest_changes_with_any_code_or_data_file_of_the_package(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "data").mkdir(parents=True)
+    (package / "a.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "data" / "rows.csv").write_text("a,b\n", encoding="utf-8")
+    first = code_digest(package)
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled")
+    assert code_digest(package) == first, "compiled files are not the code"
+    (package / "data" / "rows.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    second = code_digest(package)
+    assert second != first
+    (package / "a.py").write_text("X = 2\n", encoding="utf-8")
+    assert code_digest(package) not in (first, second)
+
+
+def test_every_cache_key_names_the_generator():
+    assert cache_key("settings") != digest(11, "settings")
+    assert cache_key("settings") == cache_key("settings") != cache_key("other settings")
