@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # `python bench/run.py` from a checkout without `pip install -e .`
     sys.path.insert(0, str(REPO))
 
-from sitegen.registry import load_registry
+from sitegen.content.registry import load_registry
 
 HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo-layouts"
 PROJECT_FILES = ("config.yaml",)

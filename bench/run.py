@@ -370,7 +370,7 @@ class Site:
 
     def search_command(self, out: Path) -> list[str]:
         """Pagefind over the output ``out``, as a Hugo site runs it after building (sitegen runs it itself)."""
-        from sitegen.search import pagefind_executable
+        from sitegen.search.pagefind import pagefind_executable
 
         return [pagefind_executable(), "--site", str(out), "--output-path", str(out / "pagefind"), "--force-language", "sv", "--silent"]
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .errors import BuildError
-from .progress import ProgressBar
+from sitegen.errors import BuildError
+from sitegen.progress import ProgressBar
 
 COMMANDS = ("build", "check", "serve", "new", "comments")
 
@@ -38,7 +38,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--county", help="the county, for a county-wide visit or to state it")
     n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
 
-    from .comments import moderate
+    from sitegen.comments import moderate
 
     moderate.register(sub)
     return p
@@ -112,19 +112,19 @@ def report_errors(exc: BuildError) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from sitegen import pipeline
 
     root = args.root.resolve()
     if args.command == "new":
-        from .scaffold import NewPost, create_post
+        from sitegen.content.scaffold import NewPost, create_post
 
-        config, registry = pipeline.load_settings(pipeline.BuildOptions(root))
+        settings = pipeline.load_settings(pipeline.BuildOptions(root))
         new = NewPost(args.title, args.municipality, args.county, args.date or date.today())
-        path = create_post(root, new, config, registry)
+        path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
         return 0
     if args.command == "comments":
-        config, _ = pipeline.load_settings(pipeline.BuildOptions(root))
+        config = pipeline.load_settings(pipeline.BuildOptions(root)).config
         return args.func(args, root / config.comments.dir)
     opts = pipeline.BuildOptions(
         root=root,
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ok: {report.posts} posts, {report.pages} pages, {report.files} files; no problems found", file=sys.stderr)
         return 0
     if args.command == "serve":
-        from .serve import serve
+        from sitegen.serve.server import serve
 
         return serve(opts, args.port)
     report = pipeline.build(opts, bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))

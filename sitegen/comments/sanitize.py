@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from html.parser import HTMLParser
 from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nh3
 
@@ -256,14 +255,6 @@ def comment_html(text: str) -> str:
     return _flow(items)
 
 
-def _local_zone():
-    # Swedish readers expect Swedish dates: a comment at 00:30 belongs to that day.
-    try:
-        return ZoneInfo("Europe/Stockholm")
-    except ZoneInfoNotFoundError:
-        return UTC
-
-
 @dataclass(frozen=True)
 class RenderedComment:
     """What templates may show of a comment: never the e-mail address."""
@@ -275,12 +266,12 @@ class RenderedComment:
     html: str
 
 
-def render_comment(c: Comment) -> RenderedComment:
-    """The public view of one approved comment; the template escapes name and website."""
+def render_comment(c: Comment, zone: tzinfo) -> RenderedComment:
+    """The public view of one approved comment, dated in the site's ``zone``; the template escapes name and website."""
     return RenderedComment(
         id=c.id,
         name=" ".join(clean_text(c.name).split()),
         website=safe_url(c.website, frozenset({"http", "https"})),
-        date=c.date.astimezone(_local_zone()),
+        date=c.date.astimezone(zone),
         html=comment_html(c.text),
     )

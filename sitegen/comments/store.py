@@ -8,22 +8,21 @@ import secrets
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
 
-from sitegen.errors import BuildError, SourceError, suggest
+from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.yamlsource import YamlError, decode_text, parse
+from sitegen.errors import BuildError, SourceError
 
 PENDING = "pending"
 REJECTED = "rejected"
 RESERVED = frozenset({PENDING, REJECTED})
-KEYS = ("id", "post", "name", "email", "website", "date", "text")
-REQUIRED = frozenset({"id", "post", "name", "date", "text"})
 # Ids become file names and HTML ids, so they may hold no path or space characters.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -133,10 +132,6 @@ def submit(root: Path, comment: Comment) -> Path:
     return path
 
 
-def _line(node: yaml.Node | None) -> int:
-    return node.start_mark.line + 1 if node is not None else 1
-
-
 def _parse_date(value: object) -> datetime | None:
     if isinstance(value, str):
         try:
@@ -151,63 +146,44 @@ def _parse_date(value: object) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def _date_problem(value: object) -> str | None:
+    return None if _parse_date(value) else "must be an ISO 8601 date and time, e.g. 2017-03-14T10:15:00+00:00"
+
+
+def _not_blank(value: str) -> str | None:
+    return "must not be empty" if not value.strip() else None
+
+
+# a comment file's keys, in the order they are written (``dump``), checked as config.yaml and posts are
+FIELDS = {
+    "id": Field((str,), check=_not_blank),
+    "post": Field((str,), check=_not_blank),
+    "name": Field((str,), check=_not_blank),
+    "email": Field((str,), ""),
+    "website": Field((str,), ""),
+    "date": Field((str, date), check=_date_problem),  # YAML reads an unquoted ISO date and time as a datetime
+    "text": Field((str,), check=_not_blank),
+}
+
+
 def load(path: Path) -> Comment:
     """Read one comment file; raise BuildError naming the file and line of every problem."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BuildError([SourceError(name, 0, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise BuildError([SourceError(name, 0, f"cannot read: {exc.strerror}")]) from None
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        context = getattr(exc, "context_mark", None)
-        # At the end of the file, where the unclosed bracket or quote began says more.
-        if context is not None and (mark is None or mark.index >= len(text.rstrip())):
-            mark = context
-        line = mark.line + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        if getattr(exc, "context", None):
-            problem = f"{exc.context}, {problem}"
-        raise BuildError([SourceError(name, line, f"invalid YAML: {problem}")]) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise BuildError([SourceError(name, _line(node), "a comment file must be a mapping of id, post, name, email, website, date, text")])
-    nodes = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-    errors = []
-    for key in data:
-        if key not in KEYS:
-            errors.append(SourceError(name, _line(nodes.get(key)), f"unknown key {key!r}{suggest(str(key), KEYS)}"))
-    for key in sorted(REQUIRED - set(data), key=KEYS.index):
-        errors.append(SourceError(name, 1, f"missing key {key!r}"))
-    fields: dict[str, object] = {}
-    for key in KEYS:
-        if key not in data:
-            fields[key] = ""
-            continue
-        value = data[key]
-        if key == "date":
-            value = _parse_date(value)
-            if value is None:
-                errors.append(SourceError(name, _line(nodes.get(key)), "date must be an ISO 8601 date and time, e.g. 2017-03-14T10:15:00+00:00"))
-        elif value is None and key not in REQUIRED:
-            value = ""
-        elif not isinstance(value, str):
-            errors.append(SourceError(name, _line(nodes.get(key)), f"{key} must be text"))
-        elif key in REQUIRED and not value.strip():
-            errors.append(SourceError(name, _line(nodes.get(key)), f"{key} must not be empty"))
-        fields[key] = value
+        doc = parse(decode_text(raw, name))
+    except YamlError as exc:
+        raise BuildError([SourceError(name, exc.line, exc.message)]) from None
+    errors: list[SourceError] = []
+    fields = validate_mapping(doc, (), doc.data, FIELDS, name, errors)
     if not errors and not (ID_PATTERN.fullmatch(fields["id"]) and fields["id"] == Path(path).stem):
-        errors.append(SourceError(name, _line(nodes.get("id")), f"id {fields['id']!r} must match the file name {Path(path).stem!r}"))
+        errors.append(SourceError(name, doc.line("id"), f"id {fields['id']!r} must match the file name {Path(path).stem!r}"))
     if errors:
         raise BuildError(errors)
-    return Comment(**fields)  # type: ignore[arg-type]
+    return Comment(**{**fields, "date": _parse_date(fields["date"])})
 
 
 def _load_all(paths: Sequence[Path]) -> list[Comment]:

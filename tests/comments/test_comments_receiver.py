@@ -384,7 +384,7 @@ def test_receiver_never_imports_the_renderer():
     code = (
         "import sys, sitegen.comments.receiver, sitegen.comments.moderate\n"
         "bad = [m for m in sys.modules if m == 'jinja2' or m.startswith('jinja2.') or m in "
-        "('sitegen.render', 'sitegen.pipeline', 'markdown_it')]\n"
+        "('sitegen.render.environment', 'sitegen.pipeline', 'markdown_it')]\n"
         "assert not bad, bad"
     )
     repo = Path(__file__).resolve().parents[2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -46,6 +47,8 @@ class Inspector(HTMLParser):
 
     def handle_comment(self, data):
         self.comments.append(data)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")  # config.yaml's timezone
 
 
 def inspect(fragment: str) -> Inspector:
@@ -245,11 +248,11 @@ def comment(**overrides) -> Comment:
     ],
 )
 def test_render_comment_website(website, expected):
-    assert render_comment(comment(website=website)).website == expected
+    assert render_comment(comment(website=website), STOCKHOLM).website == expected
 
 
 def test_render_comment_never_carries_the_email():
-    rendered = render_comment(comment(text="<b>Hej</b>", name="Eva\n\tEk"))
+    rendered = render_comment(comment(text="<b>Hej</b>", name="Eva\n\tEk"), STOCKHOLM)
     assert "hemlig" not in repr(rendered)
     assert not hasattr(rendered, "email")
     assert rendered.name == "Eva Ek"
@@ -257,9 +260,14 @@ def test_render_comment_never_carries_the_email():
 
 
 def test_render_comment_date_is_swedish_local_time():
-    rendered = render_comment(comment())
+    rendered = render_comment(comment(), STOCKHOLM)
     assert rendered.date == datetime(2017, 3, 14, 23, 30, tzinfo=UTC)
     assert rendered.date.date().isoformat() == "2017-03-15"  # 00:30 in Stockholm
+
+
+def test_render_comment_date_follows_the_sites_time_zone():
+    rendered = render_comment(comment(), ZoneInfo("America/New_York"))
+    assert (rendered.date.date().isoformat(), rendered.date.hour) == ("2017-03-14", 19)
 
 
 FRAGMENTS = st.sampled_from(

@@ -157,10 +157,11 @@ def test_malformed_files_name_file_and_line(root):
     with pytest.raises(BuildError) as info:
         store.approved(root)
     messages = [str(e) for e in info.value.errors]
-    assert any(m.startswith(f"{bad_yaml}:3: invalid YAML") for m in messages), messages
-    assert f"{missing}:1: missing key 'date'" in messages
-    assert f"{missing}:1: missing key 'text'" in messages
-    assert any(m.startswith(f"{bad_date}:6: date must be") for m in messages), messages
+    # the same parser as posts and config.yaml: where it stopped, and where the open bracket began
+    assert any(m.startswith(f"{bad_yaml}:4: invalid YAML") and "started on line 3" in m for m in messages), messages
+    assert f"{missing}:1: missing required key 'date'" in messages
+    assert f"{missing}:1: missing required key 'text'" in messages
+    assert any(m.startswith(f"{bad_date}:6: 'date' must be an ISO 8601 date and time") for m in messages), messages
     assert any(m.startswith(f"{typo}:8: unknown key 'webbsite'") and "did you mean 'website'" in m for m in messages)
     assert any(m.startswith(f"{wrong_id}:1: id 'other' must match the file name 'e5'") for m in messages), messages
     assert any(m.startswith(f"{wrong_post}: post 'annat' does not match its folder 'besok'") for m in messages), messages
@@ -185,4 +186,4 @@ def test_non_utf8_file(root):
     path.write_bytes(b"id: z9\nname: \xff\n")
     with pytest.raises(BuildError) as info:
         store.approved(root)
-    assert str(info.value).startswith(f"{path}: not valid UTF-8")
+    assert str(info.value) == f"{path}:2: is not valid UTF-8 text; save the file as UTF-8"

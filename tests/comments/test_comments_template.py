@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
@@ -41,11 +42,13 @@ class Tree(HTMLParser):
     def by_id(self, ident):
         return next(a for _, a in self.starts if a.get("id") == ident)
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")  # config.yaml's timezone
+
 
 def render(comments=(), open_=True, key="2017-03-14-finspang") -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(REPO / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,  # as sitegen.render sets them
+        trim_blocks=True, lstrip_blocks=True,  # as sitegen.render.environment sets them
     )
     env.filters["sv_date"] = lambda d: f"{d.day} mars {d.year}"
     post = SimpleNamespace(key=key, title="Återbesök i Finspång", comments_open=open_)
@@ -60,7 +63,7 @@ def comment(i=1, **overrides):
         "website": "", "date": datetime(2017, 3, 14, 9, 30, tzinfo=UTC), "text": "Bra <b>besök</b>!\n\nTack.",
     }
     fields.update(overrides)
-    return render_comment(Comment(**fields))
+    return render_comment(Comment(**fields), STOCKHOLM)
 
 
 def test_comments_and_count():

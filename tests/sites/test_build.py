@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from sitetools import REPO, SUB_PATH_URL, build, make_site, post_text, read_tree, run_cli, stat_tree
 
-from sitegen import assemble, pipeline, search
+from sitegen import pipeline
+from sitegen.search import bundle
+from sitegen.search import pagefind as search
 
 from .conftest import make_fixture_site
 
@@ -86,16 +89,19 @@ def test_a_failure_beside_the_search_index_stops_it_before_its_next_shard(tmp_pa
     posts = {f"p{i:03d}.md": post_text(f"Besök {i}", f"2017-{i % 12 + 1:02d}-{i % 27 + 1:02d}", municipality="Umeå") for i in range(200)}
     root = make_site(tmp_path, posts)
     indexed = []
+    started = threading.Event()
 
     def slow_index(written, engine):
         indexed.append(written)
+        started.set()
         time.sleep(0.5)
         return search.index_shard(written, engine)
 
     def broken_outputs(*args):
+        assert started.wait(30), "the first shard never started indexing"
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(assemble, "index_shard", slow_index)
+    monkeypatch.setattr(bundle, "index_shard", slow_index)
     monkeypatch.setattr(pipeline, "machine_outputs", broken_outputs)
     with pytest.raises(OSError, match="No space left"):
         pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "out"))

@@ -6,8 +6,8 @@ import re
 
 from sitetools import hrefs, html_files, main_html, main_text, outline, scan_html, tags
 
-from sitegen.collate import sort_key
-from sitegen.registry import load_registry
+from sitegen.content.registry import load_registry
+from sitegen.site.collate import sort_key
 
 from .conftest import DRAFT_PATH, PER_PAGE, POST_PATHS
 
@@ -280,7 +280,7 @@ def test_county_page_has_county_wide_and_municipality_posts(site):
 
 
 def test_plan_area_index_with_descriptions_and_counts(site):
-    from sitegen.config import load_config
+    from sitegen.config.settings import load_config
 
     config = load_config(site.root)
     text = main_text(site.page("tema/"))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import Config, load_config
-from sitegen.registry import Registry, load_registry
-from sitegen.urls import Urls
+from sitegen.config.settings import Config, load_config
+from sitegen.config.urls import Urls
+from sitegen.content.registry import Registry, load_registry
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sitegen.config import load_config
-from sitegen.content import find_sources, read_document
-from sitegen.registry import load_registry
-from sitegen.validate import check_post
+from sitegen.config.settings import load_config
+from sitegen.content.documents import find_sources, read_document
+from sitegen.content.frontmatter import check_post
+from sitegen.content.registry import load_registry
 
 
 def test_new_writes_a_valid_draft_with_the_vocabulary_listed(make_site, run_cli):

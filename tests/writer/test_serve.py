@@ -115,7 +115,7 @@ def test_serve_accepts_a_comment_into_the_pending_queue(server):
 def test_watch_filter_sees_content_folders_even_new_ones_but_not_output(tmp_path):
     from watchfiles import Change
 
-    from sitegen.serve import watched
+    from sitegen.serve.server import watched
 
     accept = watched(tmp_path, tmp_path / "comments")
     assert accept(Change.modified, str(tmp_path / "posts" / "a.md"))

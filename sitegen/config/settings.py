@@ -1,0 +1,236 @@
+"""config.yaml into frozen dataclasses; every key validated, all problems collected."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
+from sitegen.errors import BuildError, SourceError
+
+CONFIG_FILE = "config.yaml"
+
+
+@dataclass(frozen=True)
+class PlanArea:
+    """One theme of the municipalities' action plans."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class UrlConfig:
+    """Path segments of the URL scheme; every URL ends in '/'."""
+
+    post: str
+    municipality: str
+    county: str
+    plan_area: str
+    tag: str
+    archive: str
+    page: str
+    search: str
+
+
+@dataclass(frozen=True)
+class CommentsConfig:
+    """Where comment forms post to and where comment files live."""
+
+    endpoint: str
+    rate_limit_per_minute: int
+    dir: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated site configuration."""
+
+    title: str
+    description: str
+    base_url: str  # absolute, ends in '/'
+    author: str
+    timezone: str
+    per_page: int
+    output_dir: str
+    feed_entries: int
+    related_posts: int
+    urls: UrlConfig
+    plan_areas: tuple[PlanArea, ...]
+    extra_front_matter: tuple[str, ...]
+    comments: CommentsConfig
+    digest: str  # hash of the config file's bytes, for caches
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, e.g. '/aterbesok/'."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_base_url(self, url: str) -> Config:
+        problem = _absolute_url(url)
+        if problem:  # e.g. --base-url example.org/aterbesok: every link would be relative and broken
+            raise BuildError([SourceError("--base-url", 0, f"'{url}' {problem}")])
+        return replace(self, base_url=normalise_base_url(url))
+
+
+def normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _absolute_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an absolute http(s) URL such as 'https://example.org/aterbesok/'"
+    return None
+
+
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be at least 1"
+
+
+def _non_negative(value: int) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"is not a known time zone (e.g. 'Europe/Stockholm'): '{value}'"
+    return None
+
+
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _segment(value: str) -> str | None:
+    return None if _SEGMENT.match(value) else "must be a lower-case URL segment like 'kommun'"
+
+
+def _post_pattern(value: str) -> str | None:
+    if "{slug}" not in value:
+        return "must contain {slug}"
+    unknown = set(re.findall(r"{(\w*)}", value)) - {"year", "month", "day", "slug"}
+    if unknown:
+        return f"uses unknown placeholder(s) {', '.join(sorted(unknown))}; known: year, month, day, slug"
+    if value.startswith("/") or not value.endswith("/"):
+        return "must not start with '/' and must end with '/'"
+    return None
+
+
+def _endpoint(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc or value.startswith("/"):
+        return None
+    return "must be an absolute URL or a path starting with '/'"
+
+
+TOP_FIELDS = {
+    "title": Field((str,)),
+    "description": Field((str,), ""),
+    "base_url": Field((str,), "http://127.0.0.1:8000/", _absolute_url),
+    "author": Field((str,), "Redaktionen"),
+    "timezone": Field((str,), "Europe/Stockholm", _timezone),
+    "per_page": Field((int,), 10, _positive),
+    "output_dir": Field((str,), "_site"),
+    "feed_entries": Field((int,), 20, _positive),
+    "related_posts": Field((int,), 4, _non_negative),
+    "urls": Field((dict,), {}),
+    "plan_areas": Field((list,)),
+    "extra_front_matter": Field((list,), []),
+    "comments": Field((dict,), {}),
+}
+URL_FIELDS = {
+    "post": Field((str,), "{year}/{month}/{slug}/", _post_pattern),
+    "municipality": Field((str,), "kommun", _segment),
+    "county": Field((str,), "lan", _segment),
+    "plan_area": Field((str,), "tema", _segment),
+    "tag": Field((str,), "tagg", _segment),
+    "archive": Field((str,), "arkiv", _segment),
+    "page": Field((str,), "sida", _segment),
+    "search": Field((str,), "sok", _segment),
+}
+COMMENT_FIELDS = {
+    "endpoint": Field((str,), "/kommentar/", _endpoint),
+    "rate_limit_per_minute": Field((int,), 5, _positive),
+    "dir": Field((str,), "comments"),
+}
+PLAN_AREA_FIELDS = {"name": Field((str,)), "description": Field((str,))}
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate ``root/config.yaml``; raise BuildError listing every problem."""
+    path = root / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildError([SourceError(CONFIG_FILE, 0, "not found: every site needs a config.yaml")]) from None
+    try:
+        doc = parse(decode_text(raw, CONFIG_FILE))
+    except YamlError as exc:
+        raise BuildError([SourceError(CONFIG_FILE, exc.line, exc.message)]) from None
+    return config_from_document(doc, hashlib.sha256(raw).hexdigest())
+
+
+def config_from_document(doc: YamlDocument, digest: str) -> Config:
+    errors: list[SourceError] = []
+    top = validate_mapping(doc, (), doc.data if doc.data is not None else {}, TOP_FIELDS, CONFIG_FILE, errors)
+    urls = validate_mapping(doc, ("urls",), top.get("urls", {}), URL_FIELDS, CONFIG_FILE, errors)
+    comments = validate_mapping(doc, ("comments",), top.get("comments", {}), COMMENT_FIELDS, CONFIG_FILE, errors)
+    areas = _plan_areas(doc, top.get("plan_areas", []), errors)
+    extra = _extra_keys(doc, top.get("extra_front_matter", []), errors)
+    segments = {k: v for k, v in urls.items() if k != "post"}
+    seen: dict[str, str] = {}
+    for key, seg in segments.items():
+        if seg in seen:
+            errors.append(SourceError(CONFIG_FILE, doc.line("urls", key), f"urls.{key} '{seg}' is also urls.{seen[seg]}"))
+        seen[seg] = key
+    if errors:
+        raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
+    return Config(
+        title=top["title"],
+        description=top["description"],
+        base_url=normalise_base_url(top["base_url"]),
+        author=top["author"],
+        timezone=top["timezone"],
+        per_page=top["per_page"],
+        output_dir=top["output_dir"],
+        feed_entries=top["feed_entries"],
+        related_posts=top["related_posts"],
+        urls=UrlConfig(**urls),
+        plan_areas=areas,
+        extra_front_matter=extra,
+        comments=CommentsConfig(**comments),
+        digest=digest,
+    )
+
+
+def _plan_areas(doc: YamlDocument, items: list, errors: list[SourceError]) -> tuple[PlanArea, ...]:
+    areas: list[PlanArea] = []
+    names: set[str] = set()
+    for i, item in enumerate(items):
+        values = validate_mapping(doc, ("plan_areas", i), item, PLAN_AREA_FIELDS, CONFIG_FILE, errors)
+        if "name" in values and "description" in values:
+            if values["name"].casefold() in names:
+                errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas", i), f"plan area '{values['name']}' is listed twice"))
+            names.add(values["name"].casefold())
+            areas.append(PlanArea(values["name"], values["description"]))
+    if not items:
+        errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas"), "plan_areas must list at least one plan area"))
+    return tuple(areas)
+
+
+def _extra_keys(doc: YamlDocument, items: list, errors: list[SourceError]) -> tuple[str, ...]:
+    bad = [i for i, k in enumerate(items) if not isinstance(k, str)]
+    for i in bad:
+        errors.append(SourceError(CONFIG_FILE, doc.line("extra_front_matter", i), "extra_front_matter lists key names as text"))
+    return tuple(k for k in items if isinstance(k, str))

@@ -1,0 +1,82 @@
+"""Slugs, permalinks and the base path: the one place URLs are made.
+
+Site paths are relative to the site root, have no leading slash and end in '/'
+(pages) or a file name; ``href`` and ``absolute`` place them under the base URL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from slugify import slugify as _slugify
+
+from sitegen.config.settings import Config, UrlConfig
+
+if TYPE_CHECKING:  # the registry is content's; config/ imports nothing above it
+    from sitegen.content.registry import Registry
+
+
+@lru_cache(maxsize=65536)
+def slug(text: str) -> str:
+    """ASCII slug of a name: 'Västra Götaland' -> 'vastra-gotaland'."""
+    return _slugify(text)
+
+
+def municipality_slugs(registry: Registry) -> dict[str, str]:
+    """Slug per municipality code; names that slug alike take their county as suffix (Habo, Håbo)."""
+    groups: dict[str, list] = defaultdict(list)
+    for m in registry.municipalities:
+        groups[slug(m.name)].append(m)
+    out: dict[str, str] = {}
+    for s, members in groups.items():
+        for m in members:
+            out[m.code] = s if len(members) == 1 else f"{s}-{slug(registry.county_of(m).name)}"
+    return out
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The URL scheme of one site."""
+
+    scheme: UrlConfig
+    base_url: str  # absolute, ends in '/'
+    base_path: str  # path of base_url, starts and ends in '/'
+
+    @classmethod
+    def for_config(cls, config: Config) -> Urls:
+        return cls(config.urls, config.base_url, config.base_path)
+
+    def post(self, date: datetime, post_slug: str) -> str:
+        return self.scheme.post.format(
+            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=post_slug
+        )
+
+    def section(self, kind: str) -> str:
+        """Index page of a taxonomy (``site.kinds``), e.g. 'kommun/'; config.yaml calls the year's segment 'archive'."""
+        segment = self.scheme.archive if kind == "year" else getattr(self.scheme, kind)
+        return f"{segment}/"
+
+    def term(self, kind: str, term_slug: str) -> str:
+        return f"{self.section(kind)}{term_slug}/"
+
+    def page(self, first: str, number: int) -> str:
+        """Page ``number`` of a paginated list whose first page is ``first``."""
+        return first if number == 1 else f"{first}{self.scheme.page}/{number}/"
+
+    def search(self) -> str:
+        return f"{self.scheme.search}/"
+
+    @staticmethod
+    def feed(first: str) -> str:
+        return f"{first}feed.xml"
+
+    def href(self, path: str) -> str:
+        """Link target for a site path, working under a sub-path deployment."""
+        return self.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path

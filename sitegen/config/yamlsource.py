@@ -1,0 +1,132 @@
+"""Text files as writers save them, and YAML parsing that keeps the line of every key, so errors can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sitegen.errors import BuildError, SourceError
+
+# The C loader is several times faster; fall back to pure Python where libyaml is missing.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path = tuple  # a key path such as ("plan_areas", 0, "name")
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Parsed data plus the 1-based line of each key path, counted from ``first_line``."""
+
+    data: Any
+    lines: dict[Path, int]
+
+    def line(self, *path: Any, default: int = 0) -> int:
+        """Line of the deepest known prefix of ``path``; ``()`` is the document's first line."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return default
+            path = path[:-1]
+
+
+class YamlError(ValueError):
+    """Bad YAML, with the 1-based line where the parser stopped."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def decode_text(raw: bytes, rel: str) -> str:
+    """UTF-8 with or without BOM, LF, CRLF or CR line ends, to text with LF line ends.
+
+    Every file a writer or moderator edits (config.yaml, posts, pages, comments) is read through here.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError([SourceError(rel, line, "is not valid UTF-8 text; save the file as UTF-8")]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str, first_line: int = 1) -> YamlDocument:
+    """Parse one YAML document; line numbers are offset so line 1 of ``text`` is ``first_line``."""
+    loader = Loader(text)
+    node = None
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} started on line {first_line + exc.context_mark.line})"
+        raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL; its message spans lines
+        line = first_line + text[: exc.position].count("\n")
+        raise YamlError(line, f"invalid YAML: {exc.reason} (character #x{_code(exc.character):04x})") from None
+    except yaml.YAMLError as exc:  # e.g. constructor errors without a mark
+        raise YamlError(first_line, f"invalid YAML: {str(exc).splitlines()[0]}") from None
+    except (ValueError, OverflowError) as exc:  # a scalar that looks like a date but is not one: 2017-02-30
+        bad = _bad_scalar(node)
+        line, what = (bad.start_mark.line, f"'{bad.value}' is not a valid value") if bad is not None else (0, "invalid value")
+        raise YamlError(first_line + line, f"invalid YAML: {what} ({exc})") from None
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+    if node is not None:
+        _record(node, (), first_line, lines)
+    return YamlDocument(data, lines)
+
+
+def _code(character: str | int) -> int:
+    return character if isinstance(character, int) else ord(character)
+
+
+def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
+    """The first scalar that cannot be constructed on its own."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        n = stack.pop(0)
+        if id(n) in seen:  # an alias, possibly of an ancestor
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.ScalarNode):
+            try:
+                Loader("").construct_object(n)
+            except (ValueError, OverflowError):
+                return n
+        elif isinstance(n, yaml.MappingNode):
+            stack.extend(item for pair in n.value for item in pair)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return None
+
+
+def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int], seen: set[int] | None = None) -> None:
+    lines[path] = first_line + node.start_mark.line
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: not walked again, so '&a [*a]' ends and '*a' nine times over stays cheap
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                sub = path + (key.value,)
+                if sub in lines:  # YAML keeps only the last of two equal keys: a value would be lost silently
+                    raise YamlError(
+                        first_line + key.start_mark.line,
+                        f"invalid YAML: '{key.value}' appears twice (first on line {lines[sub]}); keep one",
+                    )
+                _record(value, sub, first_line, lines, seen)
+                lines[sub] = first_line + key.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record(item, path + (i,), first_line, lines, seen)

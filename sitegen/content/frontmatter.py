@@ -1,0 +1,234 @@
+"""The front-matter schema, checked against config.yaml and the municipality registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.settings import Config
+from sitegen.config.urls import slug as make_slug
+from sitegen.config.yamlsource import YamlDocument
+from sitegen.content.registry import County, Municipality, Registry
+from sitegen.errors import SourceError, suggest
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_KEYS = frozenset({"pending", "rejected"})  # folder names in comments/
+
+
+def _slug_check(value: str) -> str | None:
+    return None if _SLUG.match(value) else "must be lower-case letters a-z, digits and '-', like 'aterbesok-i-finspang'"
+
+
+def _not_blank(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+POST_FIELDS = {
+    "title": Field((str,), check=_not_blank),
+    "date": Field((date, datetime, str, int, float, bool, list, dict)),  # _date reports anything not a date
+    "author": Field((str,), None, _not_blank),
+    "municipality": Field((str, list), None),
+    "county": Field((str,), None),
+    "plan_areas": Field((list, str), []),
+    "tags": Field((list, str), []),
+    "summary": Field((str,), None),
+    "slug": Field((str,), None, _slug_check),
+    "draft": Field((bool,), False),
+    "comments": Field((bool,), True),
+}
+
+PAGE_FIELDS = {
+    "title": Field((str,), check=_not_blank),
+    "summary": Field((str,), None),
+    "slug": Field((str,), None, _slug_check),
+    "draft": Field((bool,), False),
+}
+
+
+@dataclass(frozen=True)
+class PostMeta:
+    """Validated front matter of a post, names resolved against the registry and config."""
+
+    title: str
+    date: datetime  # aware, in the site's time zone
+    has_time: bool  # the writer gave a time of day
+    author: str
+    municipalities: tuple[Municipality, ...]
+    counties: tuple[County, ...]  # given, or derived from the municipalities
+    plan_areas: tuple[str, ...]  # canonical names from config.yaml
+    tags: tuple[str, ...]  # as written, duplicates removed
+    summary: str | None
+    slug: str
+    draft: bool
+    comments: bool
+    extra: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Validated front matter of a standalone page."""
+
+    title: str
+    summary: str | None
+    slug: str
+    draft: bool
+
+
+def check_page(doc: YamlDocument, rel: str, key: str, errors: list[SourceError]) -> PageMeta | None:
+    values = validate_mapping(doc, (), doc.data, PAGE_FIELDS, rel, errors)
+    if "title" not in values or "slug" not in values:
+        return None
+    return PageMeta(values["title"], values["summary"], values["slug"] or make_slug(key), values["draft"])
+
+
+def check_post(
+    doc: YamlDocument, rel: str, key: str, config: Config, registry: Registry, errors: list[SourceError]
+) -> PostMeta | None:
+    """Validate a post's front matter, appending every problem to ``errors``."""
+    before = len(errors)
+    extra_keys = frozenset(config.extra_front_matter)
+    values = validate_mapping(doc, (), doc.data, POST_FIELDS, rel, errors, allowed_extra=extra_keys)
+    if key in RESERVED_KEYS:
+        errors.append(SourceError(rel, 0, f"'{key}' is reserved for the comment folders; rename the file"))
+    when = _date(doc, values.get("date"), rel, config, errors) if "date" in values else None
+    municipalities = _municipalities(doc, values.get("municipality"), rel, registry, errors)
+    counties = _counties(doc, values.get("county"), municipalities, rel, registry, errors)
+    if "municipality" in values and "county" in values and not values["municipality"] and not values["county"]:
+        errors.append(SourceError(rel, 1, "a visit needs a place: add 'municipality:' or 'county:'"))
+    plan_areas = _plan_areas(doc, values.get("plan_areas", []), rel, config, errors)
+    tags = _tags(doc, values.get("tags", []), rel, errors)
+    if "title" in values and not values.get("slug") and not make_slug(values["title"]):
+        errors.append(
+            SourceError(rel, doc.line("title"), "'title' has no letters or digits to make a URL from; add a 'slug:' line")
+        )
+    if len(errors) > before or when is None:
+        return None
+    title = values["title"].strip()
+    return PostMeta(
+        title=title,
+        date=when[0],
+        has_time=when[1],
+        author=values["author"] or config.author,
+        municipalities=municipalities,
+        counties=counties,
+        plan_areas=plan_areas,
+        tags=tags,
+        summary=values["summary"],
+        slug=values["slug"] or make_slug(title),
+        draft=values["draft"],
+        comments=values["comments"],
+        extra=tuple((k, values[k]) for k in sorted(extra_keys & set(values))),
+    )
+
+
+def _date(doc, value, rel, config: Config, errors) -> tuple[datetime, bool] | None:
+    line = doc.line("date")
+    if isinstance(value, str):
+        text = value.strip()
+        try:  # a quoted "2017-03-14" is a day without a time, like an unquoted one
+            value = date.fromisoformat(text)
+        except ValueError:
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                value = None
+    if not isinstance(value, (date, datetime)):  # e.g. '14 mars 2017' or a bare 2017
+        errors.append(SourceError(rel, line, f"'date' is not a date: '{_shown(doc, 'date')}'; write it as YYYY-MM-DD, e.g. 2017-03-14"))
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=config.tz)
+        try:
+            return aware.astimezone(config.tz), True
+        except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in Stockholm
+            errors.append(SourceError(rel, line, f"'date' is out of range: '{_shown(doc, 'date')}'"))
+            return None
+    return datetime.combine(value, time(0, 0), tzinfo=config.tz), False
+
+
+def _shown(doc, key: str) -> str:
+    value = doc.data.get(key)
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _names(doc, value, field: str, rel: str, errors) -> list[tuple[str, int]]:
+    """A name or a list of names, each with its line."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [(value, doc.line(field))]
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str) and item.strip():
+            out.append((item, doc.line(field, i)))
+        else:
+            errors.append(SourceError(rel, doc.line(field, i), f"'{field}' must list names as text, found '{item}'"))
+    return out
+
+
+def _municipalities(doc, value, rel, registry: Registry, errors) -> tuple[Municipality, ...]:
+    found: list[Municipality] = []
+    for name, line in _names(doc, value, "municipality", rel, errors):
+        m = registry.municipality(name)
+        if m is None:
+            hint = registry.municipality_suggestion(name) or "; it must be one of Sweden's 290 municipalities"
+            errors.append(SourceError(rel, line, f"unknown municipality '{name}'{hint}"))
+        elif m not in found:
+            found.append(m)
+    return tuple(found)
+
+
+def _counties(doc, value, municipalities, rel, registry: Registry, errors) -> tuple[County, ...]:
+    derived: list[County] = []
+    for m in municipalities:
+        c = registry.county_of(m)
+        if c not in derived:
+            derived.append(c)
+    if value is None:
+        return tuple(derived)
+    county = registry.county(value)
+    if county is None:
+        hint = registry.county_suggestion(value) or "; it must be one of Sweden's 21 counties"
+        errors.append(SourceError(rel, doc.line("county"), f"unknown county '{value}'{hint}"))
+        return tuple(derived)
+    for m in municipalities:
+        actual = registry.county_of(m)
+        if actual != county:
+            errors.append(
+                SourceError(
+                    rel,
+                    doc.line("county"),
+                    f"county '{value}' does not match municipality '{m.name}', which is in {actual.official_name}",
+                )
+            )
+    return (county,)
+
+
+def _plan_areas(doc, value, rel, config: Config, errors) -> tuple[str, ...]:
+    by_key = {}
+    for area in config.plan_areas:
+        by_key[area.name.casefold()] = area.name
+        by_key[make_slug(area.name)] = area.name
+    found: list[str] = []
+    for name, line in _names(doc, value, "plan_areas", rel, errors):
+        canonical = by_key.get(name.strip().casefold()) or by_key.get(make_slug(name))
+        if canonical is None:
+            hint = suggest(name, [a.name for a in config.plan_areas]) or (
+                "; choose from config.yaml's plan_areas: " + ", ".join(a.name for a in config.plan_areas)
+            )
+            errors.append(SourceError(rel, line, f"unknown plan area '{name}'{hint}"))
+        elif canonical not in found:
+            found.append(canonical)
+    return tuple(found)
+
+
+def _tags(doc, value, rel, errors) -> tuple[str, ...]:
+    found: dict[str, str] = {}
+    for name, line in _names(doc, value, "tags", rel, errors):
+        if not make_slug(name):
+            errors.append(SourceError(rel, line, f"tag '{name}' has no letters or digits to make a URL from"))
+            continue
+        found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
+    return tuple(found.values())

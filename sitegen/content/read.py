@@ -1,0 +1,96 @@
+"""The content stage: every post and page, read and validated, from the cache when unchanged, in parallel when many."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config.settings import Config
+from sitegen.config.urls import Urls
+from sitegen.content.documents import PAGES_DIR, POSTS_DIR, Page, Post, SourceFile, find_sources, load_source
+from sitegen.content.registry import Registry
+from sitegen.errors import BuildError, SourceError
+from sitegen.parallel import Failed, map_sources
+from sitegen.progress import ProgressBar
+
+RACY_NS = 2_000_000_000
+RACY = ("racy",)  # the signature of a source changed too recently to trust its size and mtime
+
+Signature = tuple[tuple[int, int, int], ...]  # (size, mtime_ns, inode) of a source and each of its assets
+Known = tuple[Signature | tuple[str], Post | Page]  # a source's signature (or RACY) and what was read from it
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Every post and page of the project, drafts included, and what was read to get them."""
+
+    posts: tuple[Post, ...]
+    pages: tuple[Page, ...]
+    sources: Mapping[str, Known]  # rel path -> what this build saw: the next build's cache
+    read: int  # sources read and rendered this time; the others came from the cache
+
+    def published(self, drafts: bool) -> tuple[list[Post], list[Page]]:
+        """The posts and pages a build shows: all of them with ``drafts``, else those not marked draft."""
+        return _published(self.posts, drafts), _published(self.pages, drafts)
+
+
+def _published(items, drafts: bool) -> list:
+    return list(items) if drafts else [p for p in items if not p.meta.draft]
+
+
+def stat_signature(paths: list[str]) -> Signature:
+    """Size, modification time and inode of a source and its assets: cheap to check on every build."""
+    sig = []
+    for p in paths:
+        st = os.stat(p)
+        sig.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(sig)
+
+
+def scan_sources(root: Path) -> list[tuple[SourceFile, Signature]]:
+    """Every post and page source with the size, mtime and inode of it and its assets."""
+    return [
+        (source, stat_signature([source.path, *(os.path.join(os.path.dirname(source.path), a) for a in source.assets)]))
+        for source in find_sources(root, POSTS_DIR, "post") + find_sources(root, PAGES_DIR, "page")
+    ]
+
+
+def read_content(root: Path, config: Config, registry: Registry, known: Mapping[str, Known], bar: ProgressBar) -> SiteContent:
+    """Every post and page, validated and rendered to HTML; all problems in all files at once.
+
+    A source whose size and modification time are as ``known`` (the last build's) is not read again.
+    """
+    urls = Urls.for_config(config)
+    errors: list[SourceError] = []
+    posts: list[Post] = []
+    pages: list[Page] = []
+    seen: dict[str, Known] = {}
+    scanned = scan_sources(root)
+    records: dict[str, Post | Page] = {}
+    todo: list[SourceFile] = []
+    for source, signature in scanned:  # one plain pass: this runs over every post on every build
+        hit = known.get(source.rel)
+        if hit is not None and hit[0] == signature:
+            records[source.rel] = hit[1]
+        else:
+            todo.append(source)
+    for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls, progress=bar.stage("read", len(todo)))):
+        if isinstance(result, Failed):
+            errors.extend(result.errors)
+        else:
+            records[source.rel] = result.value
+    racy = time.time_ns() - RACY_NS
+    for source, signature in scanned:
+        record = records.get(source.rel)
+        if record is not None:
+            # a file changed within the clock's resolution of now may change again with the same
+            # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
+            fresh = any(mtime > racy for _, mtime, _ in signature)
+            seen[source.rel] = (RACY if fresh else signature, record)
+            (posts if source.kind == "post" else pages).append(record)
+    if errors:
+        raise BuildError(errors)
+    return SiteContent(tuple(posts), tuple(pages), seen, len(todo))

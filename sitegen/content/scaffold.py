@@ -1,0 +1,91 @@
+"""`new`: a draft post with complete front matter, ready for a writer to fill in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sitegen.config.settings import Config
+from sitegen.config.urls import slug
+from sitegen.content.documents import POSTS_DIR
+from sitegen.content.registry import Registry
+from sitegen.errors import BuildError, SourceError
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """What the writer asked for on the command line."""
+
+    title: str
+    municipality: str | None
+    county: str | None
+    day: date
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar, safe for any title."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def post_text(new: NewPost, municipality: str | None, county: str | None, config: Config) -> str:
+    areas = "\n".join(f"#   - {a.name}: {a.description}" for a in config.plan_areas)
+    place = []
+    if municipality:
+        place.append(f"municipality: {_quote(municipality)}    # or a list: [Borås, Mark]")
+    if county:
+        place.append(f"county: {_quote(county)}")
+    place_text = "\n".join(place)
+    return f"""---
+title: {_quote(new.title)}
+date: {new.day.isoformat()}
+author: {_quote(config.author)}
+{place_text}
+plan_areas: []    # choose one or more from the list below, e.g. [Samverkan, Barns skolgång]
+# Plan areas (config.yaml):
+{areas}
+tags: []
+summary: ""       # one sentence; leave empty to use the first paragraph
+draft: true       # set to false to publish
+comments: true
+---
+
+Skriv om besöket här. Använd ## för mellanrubriker, till exempel en per tema.
+"""
+
+
+def create_post(root: Path, new: NewPost, config: Config, registry: Registry) -> Path:
+    """Write posts/<date>-<slug>.md; never overwrites; unknown places are errors and write nothing."""
+    errors: list[SourceError] = []
+    municipality = county = None
+    if new.municipality:
+        m = registry.municipality(new.municipality)
+        if m is None:
+            hint = registry.municipality_suggestion(new.municipality)
+            errors.append(SourceError("--municipality", 0, f"unknown municipality '{new.municipality}'{hint}"))
+        else:
+            municipality = m.name
+    if new.county:
+        c = registry.county(new.county)
+        if c is None:
+            errors.append(SourceError("--county", 0, f"unknown county '{new.county}'{registry.county_suggestion(new.county)}"))
+        else:
+            county = c.name
+            m = registry.municipality(municipality) if municipality else None
+            if m is not None and registry.county_of(m) != c:
+                errors.append(SourceError("--county", 0, f"'{new.county}' does not match {m.name}, which is in {registry.county_of(m).official_name}"))
+    if not new.municipality and not new.county:
+        errors.append(SourceError("new", 0, "a visit needs a place: give --municipality NAME (or --county NAME)"))
+    post_slug = slug(new.title)
+    if not post_slug:
+        errors.append(SourceError("new", 0, f"the title '{new.title}' has no letters or digits to make a file name from"))
+    if errors:
+        raise BuildError(errors)
+    path = root / POSTS_DIR / f"{new.day.isoformat()}-{post_slug}.md"
+    if path.exists():
+        raise BuildError([SourceError(f"{POSTS_DIR}/{path.name}", 0, "already exists; choose another title or edit that file")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as f:
+        f.write(post_text(new, municipality, county, config))
+    return path

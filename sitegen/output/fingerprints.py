@@ -1,0 +1,248 @@
+"""What each output is made from, as a fingerprint: equal fingerprints mean equal bytes.
+
+Every fingerprint of the build is made here, from data the stages pass in: the keys of the
+caches, each source's metadata, each page, feed and search shard, and the compiled templates.
+Stages ask this module and return what it said in their records; nothing else hashes inputs.
+At run time it imports only two tables (page kinds, the search's shard layout) and the types of the
+other stages, so every stage may use it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sitegen.search.shards import shard_sizes
+from sitegen.site.kinds import POST_KINDS, PageKind
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from sitegen.content.documents import Page, Post
+    from sitegen.site.index import Site
+    from sitegen.site.plan import PageJob
+
+FORMAT = 12  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+# the libraries whose output ends up in the site; each is imported by the build anyway
+LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3")
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of reprs; inputs are plain data, so their repr is stable."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """A hash of one text, such as what Pagefind reads of a page."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """Hash of every file's path and bytes under ``folder``."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def generator_digest() -> str:
+    """Hash of sitegen's own code and data and of the versions of the libraries it renders with.
+
+    Its version number is not enough: a checkout that pulls new sitegen code keeps the number.
+    Reading the package takes about a millisecond.
+    """
+    libraries = [f"{name} {getattr(importlib.import_module(name), '__version__', '?')}" for name in LIBRARIES]
+    return digest(code_digest(Path(__file__).parents[1]), libraries)
+
+
+def code_digest(package: Path) -> str:
+    """Hash of every code and data file of a package (its .py, .js and .csv files)."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in sorted(package.rglob("*")):
+        if p.suffix in (".py", ".js", ".csv") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def cache_key(*settings: Any) -> str:
+    """Key of anything cached: the cache's format, the generator and ``settings``."""
+    return digest(FORMAT, generator_digest(), *settings)
+
+
+# ---------------------------------------------------------------------------
+# Settings and sources
+
+
+def build_inputs(settings_key: str, templates: Path, endpoint: str, drafts: bool, out: Path) -> str:
+    """What every output of one build shares: the settings, the templates and the command line."""
+    return cache_key(settings_key, tree_digest(templates), endpoint, drafts, str(out))
+
+
+def post_metadata(key: str, rel: str, meta: object, url: str, summary: str, assets: tuple[str, ...]) -> str:
+    """Everything of a post but its body: what lists, indexes and open data show of it."""
+    return digest(key, rel, meta, url, summary, assets)
+
+
+def structure(inputs: str, posts: Iterable[Post], pages: Iterable[Page], comments: Mapping[str, tuple]) -> str:
+    """What the index and the plan of pages are made from: when it is unchanged, both are reused."""
+    return digest(inputs, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()))
+
+
+def compiled_templates(env: jinja2.Environment) -> str:
+    """What a compiled template is made from besides its source, which Jinja checks itself.
+
+    Jinja runs a filter or test whose arguments are constants while compiling and keeps the
+    result in the code: ``{{ 'feed.xml'|url }}`` compiles to '/aterbesok/feed.xml'. So the key
+    names every filter and test with the object it is bound to (the URL scheme and base URL).
+    """
+    import jinja2
+
+    bound = [(kind, name, getattr(f, "__qualname__", repr(f)), repr(getattr(f, "__self__", None)))
+             for kind, table in (("filter", env.filters), ("test", env.tests)) for name, f in sorted(table.items())]
+    return cache_key(jinja2.__version__, bound)
+
+
+# ---------------------------------------------------------------------------
+# Pages
+
+
+def shared(inputs: str, site: Site) -> str:
+    """Inputs every page shares: settings, templates, and the standalone pages in the footer."""
+    return digest(inputs, [(p.key, p.meta.title, p.url) for p in site.pages])
+
+
+def listing(site: Site) -> str:
+    """One fingerprint of every post's metadata, for outputs that list them all (sitemap, open data, sections)."""
+    return digest([(p.key, p.meta_digest, p.url) for p in site.posts])
+
+
+def _posts(site: Site, keys, bodies: bool = False) -> list[tuple[str, str, str]]:
+    """What a list of posts shows: their metadata, and their bodies only where ``bodies`` (feeds)."""
+    posts = [site.by_key[k] for k in keys]
+    return [(p.key, p.digest if bodies else p.meta_digest, p.url) for p in posts]
+
+
+def _neighbour(site: Site, key: str | None) -> tuple | None:
+    if key is None:
+        return None
+    p = site.by_key[key]
+    return (p.key, p.meta_digest, p.url)
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """What the fingerprints of one build's pages are made from besides the page itself."""
+
+    site: Site
+    comments: Mapping[str, tuple]  # post key -> its approved comments
+    shared: str  # ``shared()``
+    listing: str  # ``listing()``
+
+
+def _post_page(job: PageJob, i: PageInputs) -> str:
+    site = i.site
+    post = site.by_key[job.ref[0]]
+    terms = [(t.kind, t.name, t.url) for kind in POST_KINDS for t in site.post_terms(post, kind)]
+    related = _posts(site, site.related[post.key])  # the template may show any of their metadata
+    return digest(i.shared, job, post.digest, post.url, terms, related,
+                  _neighbour(site, site.older[post.key]), _neighbour(site, site.newer[post.key]),
+                  i.comments.get(post.key, ()))
+
+
+def _list_page(job: PageJob, i: PageInputs, keys: tuple[str, ...], head: tuple) -> str:
+    per_page = i.site.config.per_page
+    start = (job.number - 1) * per_page
+    shown = keys[start : start + per_page]
+    return digest(i.shared, job, head, len(keys), _posts(i.site, shown), [len(i.comments.get(k, ())) for k in shown])
+
+
+def _home_page(job: PageJob, i: PageInputs) -> str:
+    return _list_page(job, i, i.site.post_keys, ())
+
+
+def _term_page(job: PageJob, i: PageInputs) -> str:
+    term = i.site.term(*job.ref)
+    return _list_page(job, i, term.post_keys, (term.name, term.url, term.description))
+
+
+def _standalone_page(job: PageJob, i: PageInputs) -> str:
+    return digest(i.shared, job, i.site.page(job.ref[0]).digest)
+
+
+def _section_page(job: PageJob, i: PageInputs) -> str:
+    return digest(i.shared, job, i.listing)
+
+
+def _search_page(job: PageJob, i: PageInputs) -> str:
+    return digest(i.shared, job, len(shard_sizes(len(i.site.posts))))
+
+
+def _fixed_page(job: PageJob, i: PageInputs) -> str:
+    return digest(i.shared, job)
+
+
+PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
+    PageKind.HOME: _home_page,
+    PageKind.POST: _post_page,
+    PageKind.PAGE: _standalone_page,
+    PageKind.SECTION: _section_page,
+    PageKind.TERM: _term_page,
+    PageKind.SEARCH: _search_page,
+    PageKind.NOT_FOUND: _fixed_page,
+}
+
+
+def pages(jobs: Iterable[PageJob], inputs: PageInputs) -> dict[str, str]:
+    """Output file -> fingerprint of every planned page."""
+    return {job.file: PAGE_FINGERPRINTS[job.kind](job, inputs) for job in jobs}
+
+
+def post_pages(known: Mapping[str, str], jobs: Iterable[PageJob], inputs: PageInputs, changed: set[str]) -> dict[str, str]:
+    """``known`` with the pages of the ``changed`` posts fingerprinted again: only a post's own page shows its body."""
+    out = dict(known)
+    for job in jobs:
+        if job.kind is PageKind.POST and job.ref[0] in changed:
+            out[job.file] = _post_page(job, inputs)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Feeds, sitemap, open data, search
+
+
+def feed(site: Site, shared_key: str, path: str, ref: tuple, memo: dict[str, tuple]) -> str:
+    """Everything that can change one feed; ``memo`` keeps each post's tag names across the feeds of a build.
+
+    An entry shows its post (its source's digest covers the front matter) and its categories. Of
+    those, the municipality, county and plan-area slugs and names follow from the post and the
+    settings in ``shared``; only a tag's name can change with other posts (the oldest spelling wins).
+    """
+    keys = site.term(*ref).post_keys if ref else site.post_keys
+    head = (site.term(*ref).name, site.term(*ref).url) if ref else ()
+    entries = keys[: site.config.feed_entries]
+    for k in entries:
+        if k not in memo:
+            memo[k] = tuple(t.name for t in site.post_terms(site.by_key[k], "tag"))
+    return digest(shared_key, path, head, _posts(site, entries, bodies=True), [memo[k] for k in entries])
+
+
+def every_page(shared_key: str, listing_key: str, jobs: Iterable[PageJob]) -> str:
+    """What the outputs that list every page or post are made from (sitemap, open data, comment targets)."""
+    return digest(shared_key, listing_key, [j.path for j in jobs])
+
+
+def search_shard(search_key: str, folder: str, shard: int, root: bool, texts: list[tuple[str, str]]) -> str:
+    """One search shard: Pagefind and the site's path (``search_key``), its place, and the text digest of each page."""
+    return digest(search_key, folder, shard, root, texts)

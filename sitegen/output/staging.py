@@ -1,0 +1,239 @@
+"""Writing the site: new and changed files are staged beside the output folder, then moved in; the rest is left alone.
+
+A build puts every file into a sink: ``Staging`` for ``build``, ``DryRun`` for ``check``,
+which keeps the pages in memory, writes nothing and checks their links when committed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sitegen.errors import BuildError, SourceError
+from sitegen.progress import ProgressBar
+
+MARKER = ".sitegen"  # marks a folder this tool made, so it never replaces anybody else's folder
+
+class Reuse:
+    """The previous build's file is still right: carry it over as it is."""
+
+    def __repr__(self) -> str:
+        return "REUSE"
+
+
+REUSE = Reuse()
+Content = bytes | Path | Reuse  # bytes to write, a source file to copy, or the previous output
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What one stage put into the sink: its files, what each was made from, which were carried over."""
+
+    files: frozenset[str] = frozenset()  # every file the stage's part of the site has
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # file -> fingerprint (copied files have none)
+    reused: frozenset[str] = frozenset()  # files whose recorded fingerprint matched: left as they are, not rendered
+    written: int = 0  # files whose bytes were new
+
+    def __add__(self, other: Produced) -> Produced:
+        return Produced(self.files | other.files, {**self.fingerprints, **other.fingerprints},
+                        self.reused | other.reused, self.written + other.written)
+
+
+class Sink(Protocol):
+    """Where a build's files go."""
+
+    publishes: bool  # False for a dry run: nothing will be served, so no search index is made
+
+    def put(self, rel: str, content: Content) -> bool:
+        """Take one file; True if its bytes are new."""
+
+    def current(self, rel: str) -> Path | bytes:
+        """The file ``rel`` of this build as put (or as the output has it, if unchanged)."""
+
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+        """Publish: the output becomes exactly ``files``; returns how many old files were removed."""
+
+    def abort(self) -> None:
+        """Throw everything put away."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What writing the output did."""
+
+    written: int  # files whose bytes changed or are new
+    unchanged: int  # files carried over with their modification time
+    removed: int  # files of the previous build that are gone
+
+
+def _same(old: Path, content: bytes | Path) -> bool:
+    try:
+        stat = old.stat()
+    except OSError:
+        return False
+    if isinstance(content, Path):
+        src = content.stat()
+        if src.st_size != stat.st_size:
+            return False
+        return content.read_bytes() == old.read_bytes()
+    return stat.st_size == len(content) and old.read_bytes() == content
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse to replace a non-empty folder that sitegen did not make."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise BuildError([SourceError(str(out), 0, "exists and was not made by sitegen; choose another --output folder or remove it")])
+
+
+@dataclass(frozen=True)
+class Staging:
+    """New bytes go to a sparse tree beside the output folder, then move in file by file.
+
+    Unchanged files are never touched, so a rebuild after one edit moves a handful of files
+    instead of relinking the whole site. A failure before ``commit`` leaves the output folder
+    as it was. ``commit`` itself moves files one at a time (each move is atomic); callers that
+    record what is in the output must forget that record before committing, so an interrupted
+    commit means a full build next time. Small and picklable, so worker processes can put the
+    files they render themselves.
+    """
+
+    out: Path  # the live output folder
+    tmp: Path  # the new and changed files
+    publishes: bool = True
+
+    @classmethod
+    @contextmanager
+    def opened(cls, out: Path) -> Iterator[Staging]:
+        """A new staging tree for ``out``; thrown away if the block fails before committing."""
+        staging = cls.open(out)
+        try:
+            yield staging
+        except BaseException:
+            staging.abort()
+            raise
+
+    @classmethod
+    def open(cls, out: Path) -> Staging:
+        check_output_dir(out)
+        out = out.resolve()
+        staging = cls(out, out.with_name(f".{out.name}.new"))
+        for leftover in (staging.tmp, out.with_name(f".{out.name}.old")):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        staging.tmp.mkdir(parents=True)
+        return staging
+
+    def put(self, rel: str, content: Content) -> bool:
+        """Stage one file; True if its bytes are new, False if the output already has them."""
+        if content is REUSE or _same(self.out / rel, content):
+            return False
+        target = self.tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_bytes(content)
+        return True
+
+    def current(self, rel: str) -> Path:
+        """Where the file ``rel`` of the new build is now: staged if it changed, else in the output."""
+        staged = self.tmp / rel
+        return staged if staged.exists() else self.out / rel  # only for pages Pagefind reads again
+
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+        """Move the staged files in and delete the output's files not in ``files``; returns how many were deleted.
+
+        ``previous`` lists the files the last build wrote; without it the output folder is walked.
+        """
+        if not (self.out / MARKER).exists():
+            (self.tmp / MARKER).write_bytes(b"")
+        if not self.out.exists() or not any(self.out.iterdir()):
+            if self.out.exists():
+                self.out.rmdir()
+            self.tmp.rename(self.out)
+            return 0
+        gone = sorted(_existing(self.out) - set(files) if previous is None else set(previous) - set(files))
+        for path in sorted(self.tmp.rglob("*")):
+            if path.is_file():
+                target = self.out / path.relative_to(self.tmp)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        removed = 0
+        for rel in gone:
+            try:
+                (self.out / rel).unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            _prune(self.out, (self.out / rel).parent)
+        shutil.rmtree(self.tmp)
+        return removed
+
+    def abort(self) -> None:
+        """Throw the staged files away; the output folder was never touched."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@dataclass
+class DryRun:
+    """A sink that publishes nothing: it keeps the HTML pages, and committing checks their internal links."""
+
+    check_links: Callable[[Mapping[str, str], set[str]], list[SourceError]]  # (file -> HTML, every file) -> problems
+    pages: dict[str, str] = field(default_factory=dict)
+    publishes: bool = False
+
+    def put(self, rel: str, content: Content) -> bool:
+        if isinstance(content, bytes) and rel.endswith(".html"):
+            self.pages[rel] = content.decode("utf-8")
+        return True
+
+    def current(self, rel: str) -> Path:
+        raise NotImplementedError("a dry run keeps no files")  # nothing reads back from it: no search index is made
+
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+        errors = self.check_links(self.pages, set(files))
+        if errors:
+            raise BuildError(errors)
+        return 0
+
+    def abort(self) -> None:
+        self.pages.clear()
+
+
+def put_all(sink: Sink, files: Mapping[str, Content], fingerprints: Mapping[str, str], bar: ProgressBar) -> Produced:
+    """Put every file into the sink, in order; the record of what was put."""
+    bar.stage("write", len(files))
+    written = 0
+    for rel in sorted(files):
+        written += sink.put(rel, files[rel])
+        bar(1)
+    bar.finish()
+    reused = frozenset(rel for rel, content in files.items() if content is REUSE)
+    return Produced(frozenset(files), dict(fingerprints), reused, written)
+def _existing(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove folders left empty by deleted files, up to the output folder."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
+
+
+@contextmanager
+def open_sink(out: Path, check_links: Callable[[Mapping[str, str], set[str]], list[SourceError]] | None) -> Iterator[Sink]:
+    """A staging tree for ``out``, or, given ``check_links``, a dry run; thrown away if the block fails."""
+    if check_links is not None:
+        yield DryRun(check_links)
+        return
+    with Staging.opened(out) as staging:
+        yield staging

@@ -1,0 +1,72 @@
+"""Atom feeds: the site's and one per municipality, county and plan area."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from sitegen.content.documents import Post
+from sitegen.site.index import Site
+from sitegen.site.kinds import POST_KINDS
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def render_feed(site: Site, path: str, ref: tuple) -> bytes:
+    """Atom XML for the site (``ref`` empty) or for one term, newest entries first."""
+    urls, config = site.urls, site.config
+    if ref:
+        term = site.term(*ref)
+        keys = term.post_keys
+        title = f"{term.name} – {config.title}"
+        alternate = term.url
+    else:
+        keys = tuple(p.key for p in site.posts)
+        title = config.title
+        alternate = ""
+    posts = [site.by_key[k] for k in keys[: config.feed_entries]]
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "sv"})
+    _text(feed, "title", title)
+    if config.description:
+        _text(feed, "subtitle", config.description)
+    _text(feed, "id", urls.absolute(path))
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": urls.absolute(path)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(alternate)})
+    _text(feed, "updated", _updated(posts))
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", config.author)
+    _text(feed, "generator", "sitegen")
+    for post in posts:
+        _entry(feed, site, post)
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+
+
+def _updated(posts: list[Post]) -> str:
+    # derived from content, not the clock, so builds stay byte-identical
+    return posts[0].meta.date.isoformat() if posts else "1970-01-01T00:00:00+00:00"
+
+
+def _entry(feed: ET.Element, site: Site, post: Post) -> None:
+    urls = site.urls
+    entry = ET.SubElement(feed, "entry")
+    _text(entry, "title", post.meta.title)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(post.url)})
+    _text(entry, "id", urls.absolute(post.url))
+    _text(entry, "published", post.meta.date.isoformat())
+    _text(entry, "updated", post.meta.date.isoformat())
+    author = ET.SubElement(entry, "author")
+    _text(author, "name", post.meta.author)
+    for kind in POST_KINDS:
+        for term in site.post_terms(post, kind):
+            ET.SubElement(entry, "category", {"term": term.slug, "label": term.name, "scheme": urls.absolute(urls.section(kind))})
+    _text(entry, "summary", post.summary)
+    content = _text(entry, "content", post.html)
+    content.set("type", "html")
+    # relative image links in post bodies resolve against the post's URL
+    content.set("xml:base", urls.absolute(post.url))
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    el = ET.SubElement(parent, tag)
+    el.text = text
+    return el

@@ -1,0 +1,45 @@
+"""The outputs besides HTML pages that are made from the site: feeds, sitemap, robots.txt, open data, comment targets."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+from sitegen.output import fingerprints
+from sitegen.output.cache import PreviousBuild
+from sitegen.output.staging import REUSE, Produced, Sink, put_all
+from sitegen.progress import ProgressBar
+from sitegen.render.feeds import render_feed
+from sitegen.render.opendata import render_csv, render_json
+from sitegen.render.sitemap import render_robots, render_sitemap
+from sitegen.site.index import Site
+from sitegen.site.plan import SitePlan, feed_paths
+
+COMMENT_TARGETS = "kommentarer.json"
+
+
+def machine_outputs(plan: SitePlan, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
+    """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed."""
+    site, memo = plan.site, {}
+    every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
+    outputs = [(path, fingerprints.feed(site, plan.shared, path, ref, memo), partial(render_feed, site, path, ref))
+               for path, ref in feed_paths(site)]
+    outputs += [
+        ("sitemap.xml", every, partial(render_sitemap, site, plan.jobs)),
+        ("robots.txt", plan.shared, partial(render_robots, site)),
+        ("besok.json", every, partial(render_json, site)),
+        ("besok.csv", every, partial(render_csv, site)),
+        (COMMENT_TARGETS, every, partial(render_comment_targets, site)),
+    ]
+    files = {file: REUSE if previous.unchanged(file, fingerprint) else make() for file, fingerprint, make in outputs}
+    return put_all(sink, files, {file: fingerprint for file, fingerprint, _ in outputs}, bar)
+
+
+def comment_targets(site: Site) -> dict[str, tuple[str, bool]]:
+    """Post key -> (URL path, comments open): what the comment receiver accepts."""
+    return {p.key: (site.urls.href(p.url), p.comments_open) for p in site.posts}
+
+
+def render_comment_targets(site: Site) -> bytes:
+    targets = {key: {"url": url, "open": is_open} for key, (url, is_open) in comment_targets(site).items()}
+    return (json.dumps(targets, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -1,0 +1,203 @@
+"""Dev server: build with drafts, serve on 127.0.0.1, rebuild on change, reload open tabs.
+
+The reload script is added to HTML responses by this server only; build output never has it.
+A broken edit keeps the last good site served and shows the error in the terminal and the tab.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+import threading
+from dataclasses import replace
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from urllib.parse import unquote, urlsplit
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from sitegen import pipeline
+from sitegen.comments.receiver import CommentTarget, make_app
+from sitegen.errors import BuildError
+from sitegen.output.cache import CACHE_DIR
+
+WATCHED = ("posts", "pages", "templates", "static", "config.yaml")
+RELOAD_JS = Path(__file__).with_name("reload.js")
+INTERNAL = "_sitegen/"
+
+
+class Reloader:
+    """The build generation and last error, shared between the watcher and open tabs."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.error = ""
+        self.changed = threading.Condition()
+        self.stopping = False
+
+    def publish(self, error: str = "") -> None:
+        with self.changed:
+            self.generation += 1
+            self.error = error
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> tuple[int, str]:
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != seen or self.stopping, timeout)
+            return self.generation, self.error
+
+
+class DevSite:
+    """The last good build and the comment receiver, swapped in after every successful rebuild."""
+
+    def __init__(self, opts: pipeline.BuildOptions, comments_dir: Path, rate_limit: int):
+        self.opts = opts
+        self.comments_dir = comments_dir
+        self.output: Path = opts.output or opts.root
+        self.targets: dict[str, CommentTarget] = {}
+        self.reloader = Reloader()
+        self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit)
+
+    def rebuild(self) -> bool:
+        try:
+            report = pipeline.build(self.opts)
+        except BuildError as exc:
+            text = "\n".join(str(e) for e in exc.errors)
+            print(text, file=sys.stderr)
+            print("the last good build is still served; fix the file and save to rebuild", file=sys.stderr)
+            self.reloader.publish(text)
+            return False
+        self.output = report.output
+        self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
+        print(f"built {report.posts} posts ({report.pages} pages rendered, {report.write.written} files written)", file=sys.stderr)
+        self.reloader.publish()
+        return True
+
+
+def application(dev: DevSite, base_path: str, endpoint: str):
+    """The WSGI app: comment receiver, reload events, then files of the last good build."""
+
+    def app(environ, start_response):
+        path = unquote(environ.get("PATH_INFO") or "/")
+        if path == endpoint:
+            return dev.receiver(environ, start_response)
+        if not path.startswith(base_path):
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return [f"Sidan finns under {base_path}\n".encode()]
+        rel = path[len(base_path) :]
+        if rel == INTERNAL + "reload.js":
+            start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")])
+            return [RELOAD_JS.read_bytes()]
+        if rel == INTERNAL + "events":
+            return _events(dev.reloader, environ, start_response)
+        return _file(dev.output, rel, base_path, start_response)
+
+    return app
+
+
+def _events(reloader: Reloader, environ, start_response):
+    """Server-Sent Events: 'reload' after each good build, 'failed' with the errors after a bad one."""
+    start_response("200 OK", [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")])
+    seen = int(environ.get("HTTP_LAST_EVENT_ID") or reloader.generation)
+
+    def stream():
+        nonlocal seen
+        yield b"retry: 1000\n\n"
+        while not reloader.stopping:
+            generation, error = reloader.wait(seen, timeout=15)
+            if generation == seen:
+                yield b": keep-alive\n\n"
+                continue
+            seen = generation
+            kind = "failed" if error else "reload"
+            yield f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
+
+    return stream()
+
+
+def _file(output: Path, rel: str, base_path: str, start_response):
+    target = (output / rel).resolve()
+    if not target.is_relative_to(output.resolve()):
+        target = output / "404.html"
+    if target.is_dir():
+        if not rel.endswith("/") and rel:
+            start_response("301 Moved Permanently", [("Location", base_path + rel + "/")])
+            return [b""]
+        target = target / "index.html"
+    status = "200 OK"
+    if not target.is_file():
+        status, target = "404 Not Found", output / "404.html"
+    body = target.read_bytes() if target.is_file() else b"Not found"
+    ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if ctype == "text/html":
+        ctype += "; charset=utf-8"
+        script = f'<script src="{base_path}{INTERNAL}reload.js" data-events="{base_path}{INTERNAL}events"></script>'
+        body = body.replace(b"</body>", script.encode() + b"</body>", 1)
+    start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        if str(code)[0] in "45":
+            super().log_request(code, size)
+
+
+def watched(root: Path, comments_dir: Path):
+    """A watchfiles filter: changes under posts/, pages/, templates/, static/, comments/ or to config.yaml.
+
+    The project root is watched rather than those folders, so a folder created while serving
+    (the first comment makes comments/) is seen too; the output and cache folders are not.
+    """
+    roots = [(root / w).resolve() for w in WATCHED] + [comments_dir.resolve()]
+
+    def accept(_change, path: str) -> bool:
+        p = Path(path).resolve()
+        return any(p == r or r in p.parents for r in roots)
+
+    return accept
+
+
+def watch(dev: DevSite, stop: threading.Event) -> None:
+    from watchfiles import watch as watch_changes
+
+    root = dev.opts.root
+    accept = watched(root, dev.comments_dir)
+    for _ in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
+        dev.rebuild()
+
+
+def serve(opts: pipeline.BuildOptions, port: int) -> int:
+    config = pipeline.load_settings(opts).config
+    base_path = urlsplit(opts.base_url).path if opts.base_url else "/"
+    base_path = base_path if base_path.endswith("/") else base_path + "/"
+    endpoint = f"{base_path}{INTERNAL}kommentar"
+    opts = replace(
+        opts,
+        base_url=f"http://127.0.0.1:{port}{base_path}",
+        drafts=True,
+        output=opts.root / CACHE_DIR / "serve",
+        comment_endpoint=endpoint,
+    )
+    dev = DevSite(opts, opts.root / config.comments.dir, config.comments.rate_limit_per_minute)
+    if not dev.rebuild():
+        print("the first build failed; waiting for a fix", file=sys.stderr)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
+    watcher.start()
+    server = make_server("127.0.0.1", port, application(dev, base_path, endpoint), _ThreadingServer, _QuietHandler)
+    print(f"serving on http://127.0.0.1:{port}{base_path} (drafts included; Ctrl-C stops)", file=sys.stderr)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        stop.set()
+        dev.reloader.stopping = True
+        dev.reloader.publish()
+        server.server_close()
+    return 0

@@ -1,0 +1,136 @@
+"""Every page the site will have, planned and fingerprinted before rendering; URL collisions are errors here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from sitegen.config.settings import Config
+from sitegen.config.urls import Urls
+from sitegen.content.documents import Page, Post
+from sitegen.content.registry import Registry
+from sitegen.errors import BuildError, SourceError
+from sitegen.output import fingerprints
+from sitegen.site.index import Site, build_index
+from sitegen.site.kinds import FEED_KINDS, PAGE_KINDS, TAXONOMIES, TAXONOMY, PageKind
+
+
+class PageJob(NamedTuple):
+    """One HTML page to render: where it goes, with which template, from which data.
+
+    A named tuple: there are two per post, stored in the cache's plan, and a frozen dataclass
+    took four times as long to unpickle on every rebuild.
+    """
+
+    path: str  # site path, '' for the home page; the file is path + 'index.html'
+    kind: PageKind
+    ref: tuple = ()  # the data it shows: (post key,), (page key,), (taxonomy kind,), (kind, term id)
+    number: int = 1  # page number of a paginated list
+    pages: int = 1  # how many pages the list has
+    source: str = ""  # the file that asked for this URL, for collision messages
+
+    @property
+    def file(self) -> str:
+        return PAGE_KINDS[self.kind].file or self.path + "index.html"
+
+    @property
+    def template(self) -> str:
+        return PAGE_KINDS[self.kind].template or TAXONOMY[self.ref[0]].section_template
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The index and every page of one build, with what each page is made from; kept in the cache."""
+
+    structure: str  # fingerprints.structure: when unchanged, the next build reuses this plan whole
+    site: Site
+    jobs: Sequence[PageJob]
+    shared: str  # fingerprints.shared: the inputs every page shares
+    listing: str  # fingerprints.listing: every post's metadata, which the sections, sitemap and open data show
+    fingerprints: Mapping[str, str]  # page file -> fingerprint
+
+
+def page_count(items: int, per_page: int) -> int:
+    return max(1, math.ceil(items / per_page))
+
+
+def plan_pages(site: Site) -> list[PageJob]:
+    """Every page of the site, in a deterministic order; raises BuildError on URL collisions."""
+    urls, per_page = site.urls, site.config.per_page
+    jobs: list[PageJob] = []
+
+    def paginated(first: str, kind: PageKind, ref: tuple, count: int, source: str) -> None:
+        n = page_count(count, per_page)
+        for number in range(1, n + 1):
+            jobs.append(PageJob(urls.page(first, number), kind, ref, number, n, source))
+
+    paginated("", PageKind.HOME, (), len(site.posts), "the home page")
+    for post in site.posts:
+        jobs.append(PageJob(post.url, PageKind.POST, (post.key,), source=post.source))
+    for page in site.pages:
+        jobs.append(PageJob(page.url, PageKind.PAGE, (page.key,), source=page.source))
+    for taxonomy in TAXONOMIES:
+        kind = taxonomy.kind
+        jobs.append(PageJob(urls.section(kind), PageKind.SECTION, (kind,), source=f"the {kind} index"))
+        for term in site.taxonomies[kind]:
+            paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys), f"{kind} '{term.name}'")
+    jobs.append(PageJob(urls.search(), PageKind.SEARCH, source="the search page"))
+    jobs.append(PageJob("", PageKind.NOT_FOUND, source="the 404 page"))
+    check_collisions(jobs)
+    return jobs
+
+
+def feed_paths(site: Site) -> list[tuple[str, tuple]]:
+    """(site path, ref) of every Atom feed: the site's, and one per municipality, county and plan area."""
+    out = [("feed.xml", ())]
+    for kind in FEED_KINDS:
+        out.extend((site.urls.feed(t.url), (kind, t.id)) for t in site.taxonomies[kind])
+    return out
+
+
+WRITTEN = (PageKind.POST, PageKind.PAGE)  # pages a writer names with 'slug:'
+
+
+def check_collisions(jobs: list[PageJob]) -> None:
+    owners: dict[str, PageJob] = {}
+    errors: list[SourceError] = []
+    for job in jobs:
+        other = owners.get(job.file)
+        if other is None:
+            owners[job.file] = job
+            continue
+        path = "/" + job.path
+        if job.kind in WRITTEN:
+            errors.append(SourceError(job.source, 0, f"URL {path} is also used by {other.source}; give one of them another 'slug:'"))
+        elif other.kind in WRITTEN:
+            errors.append(SourceError(other.source, 0, f"URL {path} is also used by {job.source}; give it another 'slug:'"))
+        else:
+            errors.append(SourceError("config.yaml", 0, f"URL {path} is used by both {other.source} and {job.source}"))
+    if errors:
+        raise BuildError(errors)
+
+
+def plan_site(
+    config: Config, registry: Registry, inputs: str, content: tuple[list[Post], list[Page]],
+    comments: Mapping[str, tuple], known: SitePlan | None,
+) -> SitePlan:
+    """Index every post, plan every page and fingerprint each one; ``inputs`` is ``fingerprints.build_inputs``.
+
+    When ``known`` (the last build's plan) was made from the same structure, only post bodies
+    changed: it is reused, with today's posts and their pages fingerprinted again.
+    """
+    posts, pages = content
+    structure = fingerprints.structure(inputs, posts, pages, comments)
+    if known is not None and known.structure == structure:
+        site = known.site.with_posts({p.key: p for p in posts})
+        changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
+        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing)
+        return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
+    site = build_index(config, registry, Urls.for_config(config), posts, pages)
+    jobs = plan_pages(site)
+    shared = fingerprints.shared(inputs, site)
+    listing = fingerprints.listing(site)
+    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing))
+    return SitePlan(structure, site, jobs, shared, listing, page_fingerprints)

@@ -1,0 +1,133 @@
+"""sitegen.config.yamlsource: YAML with the line of every key, and bad YAML with the line it broke on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitegen.config.yamlsource import YamlError, parse
+
+
+def test_lines_of_keys_nested_mappings_and_list_items():
+    doc = parse("title: A\nplan_areas:\n  - name: X\n    description: Y\n  - name: Z\nurls:\n  post: p\n")
+    assert doc.data["plan_areas"][1] == {"name": "Z"}
+    assert doc.line("title") == 1
+    assert doc.line("plan_areas") == 2
+    assert doc.line("plan_areas", 0) == 3
+    assert doc.line("plan_areas", 0, "description") == 4
+    assert doc.line("plan_areas", 1, "name") == 5
+    assert doc.line("urls", "post") == 7
+
+
+def test_first_line_offsets_every_line():
+    # front matter starts on line 2 of a post, after the opening '---'
+    doc = parse("title: A\ndate: 2017-03-14\n", first_line=2)
+    assert doc.line("title") == 2
+    assert doc.line("date") == 3
+    assert doc.data["date"] == dt.date(2017, 3, 14)
+
+
+def test_line_falls_back_to_deepest_known_prefix():
+    doc = parse("a:\n  b: 1\n")
+    assert doc.line("a", "b", "c", "d") == 2
+    # a key that is not there (e.g. a missing required key) points at the mapping's first line
+    assert parse("x: 1\n", first_line=2).line("title") == 2
+    assert parse("").line("title", default=7) == 7
+
+
+def test_key_line_is_the_key_not_its_value():
+    doc = parse("tags:\n  - a\n  - b\n")
+    assert doc.line("tags") == 1
+    assert doc.line("tags", 1) == 3
+
+
+def test_empty_document_is_none():
+    doc = parse("")
+    assert doc.data is None
+    assert doc.lines == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("title: A\ntags: [a, b\n", 3),  # unclosed flow list: the parser stops at the end
+        ("title: A\n  bad: indent\n", 2),
+        ("title: 'open\ndate: 2017-01-01\n", 3),
+        ("a: 1\nb: *nowhere\n", 2),
+    ],
+)
+def test_bad_yaml_reports_line(text, line):
+    with pytest.raises(YamlError) as info:
+        parse(text)
+    assert info.value.line == line
+    assert info.value.message.startswith("invalid YAML: ")
+
+
+def test_bad_yaml_line_is_offset_too():
+    with pytest.raises(YamlError) as info:
+        parse("title: A\n  bad: indent\n", first_line=2)
+    assert info.value.line == 3
+
+
+def test_python_tags_are_refused_not_executed():
+    with pytest.raises(YamlError) as info:
+        parse("a: !!python/object/apply:os.system ['true']\n")
+    assert "constructor" in info.value.message
+
+
+def test_impossible_date_is_a_yaml_error_with_its_line():
+    # PyYAML raises a bare ValueError for 2017-02-30; it must not escape as a traceback
+    with pytest.raises(YamlError) as info:
+        parse("title: A\ndate: 2017-02-30\n", first_line=2)
+    assert info.value.line == 3
+    assert "2017-02-30" in info.value.message
+
+
+def test_duplicate_key_is_an_error_naming_both_lines():
+    # YAML would silently keep only the second 'tags:'; a writer's first list would vanish
+    with pytest.raises(YamlError) as info:
+        parse("title: A\ntags: [a]\ndate: 2017-01-01\ntags: [b]\n", first_line=2)
+    assert info.value.line == 5
+    assert "'tags' appears twice (first on line 3)" in info.value.message
+
+
+def test_same_key_in_different_mappings_is_fine():
+    doc = parse("- name: a\n- name: b\n")
+    assert doc.data == [{"name": "a"}, {"name": "b"}]
+
+
+def test_iso_datetime_keeps_its_offset():
+    doc = parse("date: 2017-03-14T10:30:00+01:00\n")
+    value = doc.data["date"]
+    assert isinstance(value, dt.datetime)
+    assert value.utcoffset() == dt.timedelta(hours=1)
+
+
+def test_control_character_is_one_line_with_its_line():
+    with pytest.raises(YamlError) as info:
+        parse("title: A\nsummary: x\x00y\n", first_line=2)
+    assert info.value.line == 3
+    assert "\n" not in info.value.message
+    assert "#x0000" in info.value.message
+
+
+def test_self_referencing_alias_does_not_recurse_forever():
+    doc = parse("title: A\ntags: &t [*t]\n")
+    assert doc.data["tags"][0] is doc.data["tags"]
+    assert doc.line("tags") == 2
+
+
+def test_alias_bomb_stays_cheap():
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    doc = parse("\n".join(levels) + "\n")  # 9**9 leaves if every alias were walked
+    assert doc.line("i") == 9
+
+
+def test_aliased_values_have_lines():
+    doc = parse("a: &x {b: 1}\nc: *x\n")
+    assert doc.data["c"] == {"b": 1}
+    assert doc.line("c") == 2
+    assert doc.line("c", "b") == 2  # an alias is not walked again: its key falls back to the line of "c:"

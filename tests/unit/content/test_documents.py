@@ -1,0 +1,223 @@
+"""sitegen.content.documents: finding posts and pages, decoding, splitting front matter, Post records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config.yamlsource import decode_text as decode
+from sitegen.content.documents import find_sources, load_page, load_post, read_document, split_front_matter
+from sitegen.errors import BuildError
+
+POST = "---\ntitle: Återbesök i Finspång\ndate: 2017-03-14\nmunicipality: Finspång\n---\n\nFörsta stycket.\n\n## Rubrik\n"
+
+
+def write(root: Path, rel: str, data: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def one_post(tmp_path: Path, data: str | bytes, name: str = "2017-03-14-finspang.md"):
+    write(tmp_path, f"posts/{name}", data)
+    (source,) = find_sources(tmp_path, "posts", "post")
+    return source
+
+
+def errors_of(exc: pytest.ExceptionInfo[BuildError]) -> list[str]:
+    return [str(e) for e in exc.value.errors]
+
+
+# finding sources
+
+
+def test_find_sources_files_and_folders_sorted(tmp_path):
+    write(tmp_path, "posts/b.md", POST)
+    write(tmp_path, "posts/a/index.md", POST)
+    write(tmp_path, "posts/a/bild.jpg", b"\xff\xd8")
+    write(tmp_path, "posts/a/bilder/karta.png", b"\x89PNG")
+    write(tmp_path, "posts/a/.DS_Store", b"x")
+    write(tmp_path, "posts/.hidden.md", POST)
+    write(tmp_path, "posts/_utkast.md", POST)
+    write(tmp_path, "posts/notes.txt", "x")
+    write(tmp_path, "posts/empty/readme.txt", "x")
+    found = find_sources(tmp_path, "posts", "post")
+    assert [(s.rel, s.key) for s in found] == [("posts/a/index.md", "a"), ("posts/b.md", "b")]
+    assert found[0].assets == ("bild.jpg", "bilder/karta.png")
+    assert found[1].assets == ()
+    assert all(s.kind == "post" for s in found)
+
+
+def test_no_folder_no_sources(tmp_path):
+    assert find_sources(tmp_path, "pages", "page") == []
+
+
+# decoding
+
+
+def test_decode_bom_and_crlf():
+    assert decode(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n", "p.md") == "---\ntitle: A\n---\n"
+    assert decode("å\rä\n".encode(), "p.md") == "å\nä\n"
+
+
+def test_not_utf8_names_the_line():
+    with pytest.raises(BuildError) as info:
+        decode(b"---\ntitle: A\n---\n\nText\n" + b"caf\xe9\n", "posts/x.md")
+    assert errors_of(info) == ["posts/x.md:6: is not valid UTF-8 text; save the file as UTF-8"]
+
+
+def test_latin1_file_on_the_first_line():
+    with pytest.raises(BuildError) as info:
+        decode("title: Återbesök".encode("latin-1"), "posts/x.md")
+    assert errors_of(info) == ["posts/x.md:1: is not valid UTF-8 text; save the file as UTF-8"]
+
+
+# front matter
+
+
+def test_split_front_matter_lines():
+    meta, body, body_line = split_front_matter("---\ntitle: A\ndate: 2017-01-01\n---\nBody\nmore\n", "p.md")
+    assert meta.data == {"title": "A", "date": __import__("datetime").date(2017, 1, 1)}
+    assert meta.line("title") == 2
+    assert meta.line("date") == 3
+    assert body == "Body\nmore\n"
+    assert body_line == 5
+
+
+def test_front_matter_closed_at_end_of_file():
+    meta, body, body_line = split_front_matter("---\ntitle: A\n---", "p.md")
+    assert body_line == 4
+    assert meta.data == {"title": "A"}
+    assert body == ""
+
+
+def test_spaces_after_the_dashes_are_allowed():
+    meta, body, body_line = split_front_matter("--- \ntitle: A\n---\t\nBody\n", "p.md")
+    assert meta.data == {"title": "A"}
+    assert (body, body_line) == ("Body\n", 4)
+
+
+def test_dashes_in_the_body_are_body():
+    _, body, _ = split_front_matter("---\ntitle: A\n---\nText\n\n---\n\nMer\n", "p.md")
+    assert body == "Text\n\n---\n\nMer\n"
+
+
+def test_missing_front_matter():
+    with pytest.raises(BuildError) as info:
+        split_front_matter("title: A\n\nText\n", "posts/x.md")
+    (error,) = errors_of(info)
+    assert error.startswith("posts/x.md:1: missing front matter: the file must start with a line '---'")
+
+
+def test_front_matter_not_closed():
+    with pytest.raises(BuildError) as info:
+        split_front_matter("---\ntitle: A\ndate: 2017-01-01\n\nText\n", "posts/x.md")
+    assert errors_of(info) == ["posts/x.md:1: front matter is not closed: add a line '---' after the last key"]
+
+
+def test_bad_yaml_in_front_matter_has_the_file_line():
+    with pytest.raises(BuildError) as info:
+        split_front_matter("---\ntitle: A\ntags: [a, b\ndate: 2017-01-01\n---\n", "posts/x.md")
+    (error,) = errors_of(info)
+    # the parser notices on the next line; the message says where the list began
+    assert error.startswith("posts/x.md:4: invalid YAML: did not find expected ',' or ']'")
+    assert "line 3" in error
+
+
+def test_front_matter_that_is_not_a_mapping():
+    with pytest.raises(BuildError) as info:
+        split_front_matter("---\n- a\n- b\n---\n", "posts/x.md")
+    assert errors_of(info) == ["posts/x.md:2: front matter must be 'key: value' lines"]
+
+
+def test_impossible_date_is_reported_at_its_line():
+    with pytest.raises(BuildError) as info:
+        split_front_matter("---\ntitle: A\ndate: 2017-02-30\n---\n", "posts/x.md")
+    (error,) = errors_of(info)
+    assert error.startswith("posts/x.md:3: invalid YAML: '2017-02-30'")
+
+
+# reading and loading
+
+
+def test_bom_crlf_post_loads_like_plain(tmp_path, config, registry, urls):
+    plain = load_post(one_post(tmp_path / "a", POST), config, registry, urls)
+    crlf = load_post(one_post(tmp_path / "b", b"\xef\xbb\xbf" + POST.replace("\n", "\r\n").encode()), config, registry, urls)
+    assert plain.meta == crlf.meta
+    assert plain.html == crlf.html
+    assert plain.summary == crlf.summary == "Första stycket."
+
+
+def test_load_post_record(tmp_path, config, registry, urls):
+    post = load_post(one_post(tmp_path, POST), config, registry, urls)
+    assert post.key == "2017-03-14-finspang"
+    assert post.source == "posts/2017-03-14-finspang.md"
+    assert post.url == "2017/03/aterbesok-i-finspang/"
+    assert '<h2 id="rubrik">Rubrik</h2>' in post.html
+    assert post.assets == ()
+    assert len(post.digest) == 64
+
+
+def test_front_matter_summary_wins(tmp_path, config, registry, urls):
+    text = POST.replace("municipality: Finspång\n", "municipality: Finspång\nsummary: '  Kort om besöket.  '\n")
+    assert load_post(one_post(tmp_path, text), config, registry, urls).summary == "Kort om besöket."
+
+
+def test_folder_post_with_assets(tmp_path, config, registry, urls):
+    write(tmp_path, "posts/finspang/index.md", POST + "\n![Karta över Finspång](karta.png)\n")
+    write(tmp_path, "posts/finspang/karta.png", b"\x89PNG\r\n")
+    (source,) = find_sources(tmp_path, "posts", "post")
+    post = load_post(source, config, registry, urls)
+    assert post.key == "finspang"
+    assert post.source == "posts/finspang/index.md"
+    assert post.assets == ("karta.png",)
+    assert '<img src="karta.png" alt="Karta över Finspång"' in post.html
+
+
+def test_digest_covers_assets(tmp_path, config, registry, urls):
+    write(tmp_path, "posts/finspang/index.md", POST)
+    asset = write(tmp_path, "posts/finspang/karta.png", b"one")
+    (source,) = find_sources(tmp_path, "posts", "post")
+    before = read_document(source).digest
+    asset.write_bytes(b"two")
+    assert read_document(source).digest != before
+
+
+def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry, urls):
+    # line 1 '---', 2-4 keys, 5 '---', 6 blank, 7 text, 8 blank, 9 image
+    with pytest.raises(BuildError) as info:
+        load_post(one_post(tmp_path, POST.replace("## Rubrik\n", "![](bild.jpg)\n")), config, registry, urls)
+    assert errors_of(info) == [
+        "posts/2017-03-14-finspang.md:9: image without alt text: describe it, e.g. ![Deltagarna vid mötet](bild.jpg)"
+    ]
+
+
+def test_links_carry_file_lines(tmp_path, config, registry, urls):
+    post = load_post(one_post(tmp_path, POST + "\n[Borås](/kommun/boras/)\n"), config, registry, urls)
+    assert ("/kommun/boras/", 11) in post.links
+
+
+def test_front_matter_and_body_problems_reported_together(tmp_path, config, registry, urls):
+    text = "---\ntitle: A\ndate: 2017-01-01\nmunicipality: Borrås\n---\n\n![](x.png)\n"
+    with pytest.raises(BuildError) as info:
+        load_post(one_post(tmp_path, text), config, registry, urls)
+    lines = [e.line for e in info.value.errors]
+    assert sorted(lines) == [4, 7]
+
+
+def test_load_page(tmp_path, config):
+    write(tmp_path, "pages/om-bloggen.md", "---\ntitle: Om bloggen\n---\n\nVi besöker kommuner.\n")
+    (source,) = find_sources(tmp_path, "pages", "page")
+    page = load_page(source, config)
+    assert (page.key, page.url, page.summary) == ("om-bloggen", "om-bloggen/", "Vi besöker kommuner.")
+
+
+def test_asset_named_index_html_would_replace_the_page(tmp_path, config, registry, urls):
+    write(tmp_path, "posts/finspang/index.md", POST)
+    write(tmp_path, "posts/finspang/index.html", "<p>gammal kopia</p>")
+    (source,) = find_sources(tmp_path, "posts", "post")
+    with pytest.raises(BuildError) as info:
+        load_post(source, config, registry, urls)
+    assert errors_of(info) == ["posts/finspang/index.html: would replace the page made from index.md; rename or remove it"]

@@ -1,0 +1,143 @@
+"""sitegen.output.staging: stage new bytes beside the output folder, leave unchanged files alone, then commit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildError
+from sitegen.output.staging import MARKER, Content, Staging, WriteReport, check_output_dir
+
+
+def write_site(out: Path, files: dict[str, Content]) -> WriteReport:
+    """A whole build's writing: stage every file, then commit exactly these files."""
+    with Staging.opened(out) as staging:
+        written = sum(staging.put(rel, files[rel]) for rel in sorted(files))
+        removed = staging.commit(set(files))
+    return WriteReport(written, len(files) - written, removed)
+
+OLD_NS = 1_000_000_000_000_000_000  # 2001-09-09: clearly not "now"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def age(folder: Path) -> None:
+    """Give every file an old modification time, so a rewrite is visible."""
+    for p in folder.rglob("*"):
+        if p.is_file():
+            os.utime(p, ns=(OLD_NS, OLD_NS))
+
+
+def test_first_write_creates_the_tree_and_marker(tmp_path):
+    out = tmp_path / "_site"
+    report = write_site(out, {"index.html": b"<p>hem</p>", "kommun/boras/index.html": b"<p>B</p>"})
+    assert tree(out) == {MARKER: b"", "index.html": b"<p>hem</p>", "kommun/boras/index.html": b"<p>B</p>"}
+    assert (report.written, report.unchanged, report.removed) == (2, 0, 0)
+
+
+def test_unchanged_files_keep_their_mtime_and_inode(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"same", "b.html": b"old", "c.css": b"x"})
+    age(out)
+    inode = (out / "a.html").stat().st_ino
+    report = write_site(out, {"a.html": b"same", "b.html": b"new", "c.css": b"x"})
+    assert (report.written, report.unchanged, report.removed) == (1, 2, 0)
+    assert (out / "a.html").stat().st_mtime_ns == OLD_NS
+    assert (out / "c.css").stat().st_mtime_ns == OLD_NS
+    assert (out / "a.html").stat().st_ino == inode  # never touched
+    assert (out / "b.html").stat().st_mtime_ns != OLD_NS
+    assert (out / "b.html").read_bytes() == b"new"
+
+
+def test_same_size_different_bytes_is_rewritten(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"a.html": b"abc"})
+    age(out)
+    write_site(out, {"a.html": b"abd"})
+    assert (out / "a.html").read_bytes() == b"abd"
+    assert (out / "a.html").stat().st_mtime_ns != OLD_NS
+
+
+def test_source_files_are_copied_and_compared(tmp_path):
+    src = tmp_path / "style.css"
+    src.write_bytes(b"body{}")
+    out = tmp_path / "_site"
+    write_site(out, {"static/style.css": src})
+    assert (out / "static/style.css").read_bytes() == b"body{}"
+    age(out)
+    report = write_site(out, {"static/style.css": src})
+    assert report.unchanged == 1
+    assert (out / "static/style.css").stat().st_mtime_ns == OLD_NS
+    src.write_bytes(b"body{color:red}")
+    write_site(out, {"static/style.css": src})
+    assert (out / "static/style.css").read_bytes() == b"body{color:red}"
+
+
+def test_removed_files_disappear(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"x", "2017/03/gammal/index.html": b"y", "2017/03/gammal/bild.jpg": b"z"})
+    report = write_site(out, {"index.html": b"x"})
+    assert report.removed == 2
+    assert tree(out) == {MARKER: b"", "index.html": b"x"}
+    assert not (out / "2017").exists()
+
+
+def test_no_temporary_folders_are_left(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"a": b"1"})
+    write_site(out, {"a": b"2"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+
+
+def test_refuses_a_non_empty_folder_it_did_not_make(tmp_path):
+    out = tmp_path / "mina-dokument"
+    out.mkdir()
+    (out / "viktigt.txt").write_bytes(b"keep me")
+    with pytest.raises(BuildError) as info:
+        write_site(out, {"index.html": b"x"})
+    assert "was not made by sitegen" in str(info.value)
+    assert tree(out) == {"viktigt.txt": b"keep me"}
+    with pytest.raises(BuildError):
+        check_output_dir(out)
+
+
+def test_refuses_a_file_in_the_way(tmp_path):
+    out = tmp_path / "_site"
+    out.write_bytes(b"not a folder")
+    with pytest.raises(BuildError):
+        write_site(out, {"index.html": b"x"})
+    assert out.read_bytes() == b"not a folder"
+
+
+def test_empty_folder_is_fine(tmp_path):
+    out = tmp_path / "_site"
+    out.mkdir()
+    write_site(out, {"index.html": b"x"})
+    assert (out / "index.html").read_bytes() == b"x"
+
+
+def test_failure_before_the_commit_leaves_the_old_output(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"index.html": b"old", "a.html": b"a"})
+    age(out)
+    before = {p: (out / p).read_bytes() for p in tree(out)}
+    with pytest.raises(OSError):
+        write_site(out, {"index.html": b"new", "static/x.css": tmp_path / "missing.css"})
+    assert tree(out) == before
+    assert all((out / p).stat().st_mtime_ns == OLD_NS for p in before)
+    # and the next good write still works
+    write_site(out, {"index.html": b"new"})
+    assert tree(out) == {MARKER: b"", "index.html": b"new"}
+
+
+def test_marker_keeps_its_mtime_too(tmp_path):
+    # the marker is deployed with the site: rewriting it would make every sync upload it again
+    out = tmp_path / "_site"
+    write_site(out, {"a": b"1"})
+    age(out)
+    write_site(out, {"a": b"1"})
+    assert (out / MARKER).stat().st_mtime_ns == OLD_NS
