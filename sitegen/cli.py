@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     report = pipeline.build(opts, bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))
     w = report.write
     print(
-        f"built {report.posts} posts into {report.output}: {report.files} files "
+        f"built {report.posts} post{'s' if report.posts != 1 else ''} into {report.output}: {report.files} files "
         f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
         file=sys.stderr,
     )

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen import fingerprints
 from sitegen.comments.published import published_comments
 from sitegen.config.settings import Config, load_config
 from sitegen.content.read import read_content
 from sitegen.content.registry import Registry, load_registry
-from sitegen.output import fingerprints
 from sitegen.output.cache import CACHE_DIR, next_state, previous_build, publish, save
 from sitegen.output.links import link_checker
 from sitegen.output.staging import WriteReport, check_output_dir, open_sink

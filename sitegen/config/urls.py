@@ -7,17 +7,14 @@ Site paths are relative to the site root, have no leading slash and end in '/'
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from slugify import slugify as _slugify
 
 from sitegen.config.settings import Config, UrlConfig
-
-if TYPE_CHECKING:  # the registry is content's; config/ imports nothing above it
-    from sitegen.content.registry import Registry
 
 
 @lru_cache(maxsize=65536)
@@ -26,15 +23,15 @@ def slug(text: str) -> str:
     return _slugify(text)
 
 
-def municipality_slugs(registry: Registry) -> dict[str, str]:
-    """Slug per municipality code; names that slug alike take their county as suffix (Habo, Håbo)."""
-    groups: dict[str, list] = defaultdict(list)
-    for m in registry.municipalities:
-        groups[slug(m.name)].append(m)
+def municipality_slugs(municipalities: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """Slug per municipality code, from (code, name, county name); names that slug alike take their county as suffix (Habo, Håbo)."""
+    groups: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for m in municipalities:
+        groups[slug(m[1])].append(m)
     out: dict[str, str] = {}
     for s, members in groups.items():
-        for m in members:
-            out[m.code] = s if len(members) == 1 else f"{s}-{slug(registry.county_of(m).name)}"
+        for code, _, county in members:
+            out[code] = s if len(members) == 1 else f"{s}-{slug(county)}"
     return out
 
 
@@ -56,7 +53,7 @@ class Urls:
         )
 
     def section(self, kind: str) -> str:
-        """Index page of a taxonomy (``site.kinds``), e.g. 'kommun/'; config.yaml calls the year's segment 'archive'."""
+        """Index page of a taxonomy (``sitegen.kinds``), e.g. 'kommun/'; config.yaml calls the year's segment 'archive'."""
         segment = self.scheme.archive if kind == "year" else getattr(self.scheme, kind)
         return f"{segment}/"
 

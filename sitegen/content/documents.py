@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from sitegen import fingerprints
 from sitegen.config.settings import Config
 from sitegen.config.urls import Urls
 from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
@@ -17,7 +18,6 @@ from sitegen.content.frontmatter import PageMeta, PostMeta, check_page, check_po
 from sitegen.content.markdown import Rendered, render, shorten
 from sitegen.content.registry import Registry
 from sitegen.errors import BuildError, SourceError
-from sitegen.output import fingerprints
 
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from sitegen.content.documents import Page, Post
 from sitegen.content.read import Known, SiteContent
-from sitegen.output.fingerprints import digest
+from sitegen.fingerprints import digest
 from sitegen.output.staging import Produced, Sink
 from sitegen.parallel import beside, collector_paused, frozen_heap, loading
 from sitegen.site.plan import SitePlan

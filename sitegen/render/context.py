@@ -9,11 +9,11 @@ from typing import Any
 from sitegen.config.urls import Urls
 from sitegen.content.documents import Post
 from sitegen.content.registry import County, Municipality
-from sitegen.search.shards import shard_sizes
+from sitegen.kinds import POST_KINDS, TAXONOMY, PageKind
 from sitegen.site.collate import sort_key
 from sitegen.site.index import Site, Term
-from sitegen.site.kinds import POST_KINDS, TAXONOMY, PageKind
 from sitegen.site.plan import PageJob
+from sitegen.site.shards import shard_sizes
 
 PAGER_RADIUS = 2  # pages linked on each side of the current one
 Comments = Mapping[str, tuple]  # post key -> its approved comments, as comments.published renders them

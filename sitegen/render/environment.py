@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import jinja2
 from babel.dates import format_date, format_time
 
-from sitegen.output import fingerprints
+from sitegen import fingerprints
+from sitegen.kinds import TAXONOMIES
 from sitegen.site.index import Site
-from sitegen.site.kinds import TAXONOMIES
 
 TEMPLATES_DIR = "templates"
 KEPT_TEMPLATE_CACHES = 8  # folders of compiled templates: one per base URL and scheme recently built

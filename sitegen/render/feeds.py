@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from sitegen.content.documents import Post
+from sitegen.kinds import POST_KINDS
 from sitegen.site.index import Site
-from sitegen.site.kinds import POST_KINDS
 
 ATOM = "http://www.w3.org/2005/Atom"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 
-from sitegen.output import fingerprints
+from sitegen import fingerprints
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import REUSE, Produced, Sink, put_all
 from sitegen.progress import ProgressBar

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from sitegen.kinds import PAGE_KINDS, PageKind
 from sitegen.site.index import Site
-from sitegen.site.kinds import PAGE_KINDS, PageKind
 from sitegen.site.plan import PageJob
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -8,12 +8,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sitegen.output import fingerprints
+from sitegen import fingerprints
 from sitegen.output.cache import PreviousBuild, SearchRecord
 from sitegen.output.staging import Produced, Sink
 from sitegen.search.pagefind import index_shard, indexed_part, search_key, write_shard
-from sitegen.search.shards import shard_folders, shard_sizes
 from sitegen.site.plan import SitePlan
+from sitegen.site.shards import shard_folders, shard_sizes
 
 
 @dataclass(frozen=True)

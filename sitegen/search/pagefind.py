@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sitegen.errors import BuildError, SourceError
 from sitegen.search.canonical import Unexpected, canonical_bundle
-from sitegen.search.shards import BUNDLE_DIR
+from sitegen.site.shards import BUNDLE_DIR
 
 BODY_MARKER = "data-pagefind-body"
 SHARD_FILTER = "del"  # the filter naming each page's shard

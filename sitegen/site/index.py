@@ -12,8 +12,8 @@ from sitegen.config.settings import Config
 from sitegen.config.urls import Urls, municipality_slugs, slug
 from sitegen.content.documents import Page, Post
 from sitegen.content.registry import Registry
+from sitegen.kinds import KINDS, TAXONOMIES
 from sitegen.site.collate import sort_key
-from sitegen.site.kinds import KINDS, TAXONOMIES
 
 # how much sharing each kind of term says about two visits being related
 RELATED_WEIGHTS = {t.kind: t.related_weight for t in TAXONOMIES if t.related_weight}
@@ -99,7 +99,7 @@ def newest_first(posts: list[Post]) -> tuple[Post, ...]:
 def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post], pages: list[Page]) -> Site:
     ordered = newest_first(posts)
     by_key = {p.key: p for p in ordered}
-    mslugs = municipality_slugs(registry)
+    mslugs = municipality_slugs((m.code, m.name, registry.county_of(m).name) for m in registry.municipalities)
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for post in ordered:
         for kind in KINDS:

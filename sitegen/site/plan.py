@@ -7,14 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from sitegen import fingerprints
 from sitegen.config.settings import Config
 from sitegen.config.urls import Urls
 from sitegen.content.documents import Page, Post
 from sitegen.content.registry import Registry
 from sitegen.errors import BuildError, SourceError
-from sitegen.output import fingerprints
+from sitegen.kinds import FEED_KINDS, PAGE_KINDS, TAXONOMIES, TAXONOMY, PageKind
 from sitegen.site.index import Site, build_index
-from sitegen.site.kinds import FEED_KINDS, PAGE_KINDS, TAXONOMIES, TAXONOMY, PageKind
+from sitegen.site.shards import shard_sizes
 
 
 class PageJob(NamedTuple):
@@ -126,11 +127,11 @@ def plan_site(
     if known is not None and known.structure == structure:
         site = known.site.with_posts({p.key: p for p in posts})
         changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
-        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing)
+        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, len(shard_sizes(len(posts))))
         return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)
     shared = fingerprints.shared(inputs, site)
     listing = fingerprints.listing(site)
-    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing))
+    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing, len(shard_sizes(len(posts)))))
     return SitePlan(structure, site, jobs, shared, listing, page_fingerprints)

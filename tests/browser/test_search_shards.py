@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import corpus
-from sitegen.search.shards import SHARD_MAX, SHARD_MIN, shard_sizes
+from sitegen.site.shards import SHARD_MAX, SHARD_MIN, shard_sizes
 
 from .conftest import Served, Sites, build_site
 from .test_search import search

@@ -54,3 +54,23 @@ def test_with_other_threads_running_nothing_is_forked():
         print(json.dumps(here))
     """)
     assert found is True
+
+
+def test_pool_results_say_which_items_failed():
+    found = _run("""
+        from sitegen.errors import BuildError, SourceError
+        from sitegen.parallel import Done, Failed, map_sources
+
+        def read(n):
+            if n % 100 == 7:
+                raise BuildError([SourceError(f"posts/p{n}.md", 2, "bad")])
+            return n * 2
+
+        results = map_sources(read, list(range(300)))  # enough for the worker pool
+        print(json.dumps({
+            "done": [r.value for r in results if isinstance(r, Done)][:3],
+            "failed": [[str(e) for e in r.errors] for r in results if isinstance(r, Failed)],
+        }))
+    """)
+    assert found["done"] == [0, 2, 4]
+    assert found["failed"] == [["posts/p7.md:2: bad"], ["posts/p107.md:2: bad"], ["posts/p207.md:2: bad"]]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import BuildError
-from sitegen.output.staging import MARKER, Content, Staging, WriteReport, check_output_dir
+from sitegen.errors import BuildError, SourceError
+from sitegen.output.staging import MARKER, Content, DryRun, Produced, Staging, WriteReport, check_output_dir
 
 
 def write_site(out: Path, files: dict[str, Content]) -> WriteReport:
@@ -141,3 +141,30 @@ def test_marker_keeps_its_mtime_too(tmp_path):
     age(out)
     write_site(out, {"a": b"1"})
     assert (out / MARKER).stat().st_mtime_ns == OLD_NS
+
+
+def test_a_dry_run_keeps_the_pages_writes_nothing_and_checks_links_when_committed(tmp_path):
+    seen = {}
+
+    def check(pages, files):
+        seen.update(pages=dict(pages), files=set(files))
+        return [SourceError("posts/a.md", 7, "broken link '/x/': no page at /x/")] if "x/index.html" not in files else []
+
+    sink = DryRun(check)
+    assert not sink.publishes
+    assert sink.put("index.html", b"<a href='/x/'>x</a>") and sink.put("static/style.css", tmp_path / "missing.css")
+    with pytest.raises(BuildError) as info:
+        sink.commit({"index.html", "static/style.css"})
+    assert [str(e) for e in info.value.errors] == ["posts/a.md:7: broken link '/x/': no page at /x/"]
+    assert seen == {"pages": {"index.html": "<a href='/x/'>x</a>"}, "files": {"index.html", "static/style.css"}}
+    assert sink.commit({"index.html", "x/index.html"}) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_stages_produced_adds_up():
+    pages = Produced(frozenset({"a/index.html", "b/index.html"}), {"a/index.html": "1", "b/index.html": "2"}, frozenset({"b/index.html"}), 1)
+    static = Produced(frozenset({"static/style.css"}), {}, frozenset(), 1)
+    both = pages + static
+    assert both.files == {"a/index.html", "b/index.html", "static/style.css"}
+    assert both.fingerprints == {"a/index.html": "1", "b/index.html": "2"} and both.reused == {"b/index.html"}
+    assert both.written == 2

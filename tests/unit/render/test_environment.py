@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 
 from sitegen.config.urls import Urls
-from sitegen.output.fingerprints import compiled_templates as compiled_key
+from sitegen.fingerprints import compiled_templates as compiled_key
 from sitegen.render.environment import KEPT_TEMPLATE_CACHES, environment
 from sitegen.site.index import build_index
 

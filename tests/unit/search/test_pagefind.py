@@ -6,7 +6,7 @@ import pytest
 
 from sitegen.errors import BuildError
 from sitegen.search import pagefind as search
-from sitegen.search.shards import SHARD_MAX, SHARD_MIN, shard_folders, shard_sizes
+from sitegen.site.shards import SHARD_MAX, SHARD_MIN, shard_folders, shard_sizes
 
 
 def test_small_sites_have_one_shard():

@@ -1,7 +1,7 @@
 """The kinds of page and the kinds of taxonomy, each defined once.
 
 A new kind of page is a member of ``PageKind`` with its row in ``PAGE_KINDS``; the renderer's
-``render.context.CONTEXTS`` and ``output.fingerprints.PAGE_FINGERPRINTS`` say what its template
+``render.context.CONTEXTS`` and ``fingerprints.PAGE_FINGERPRINTS`` say what its template
 sees and what it is made from (a test checks that both cover every kind), and ``site.plan``
 makes its pages. A new taxonomy is one row in ``TAXONOMIES`` and its case in ``site.index``.
 """

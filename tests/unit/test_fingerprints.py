@@ -1,9 +1,9 @@
-"""sitegen.output.fingerprints: the keys of every cache and what each output is made from."""
+"""sitegen.fingerprints: the keys of every cache and what each output is made from."""
 
 from __future__ import annotations
 
-from sitegen.output.fingerprints import FORMAT, PAGE_FINGERPRINTS, cache_key, code_digest, digest, generator_digest
-from sitegen.site.kinds import PageKind
+from sitegen.fingerprints import FORMAT, PAGE_FINGERPRINTS, cache_key, code_digest, digest, generator_digest
+from sitegen.kinds import PageKind
 
 
 def test_the_code_digest_changes_with_any_code_or_data_file_of_the_package(tmp_path):

@@ -3,8 +3,7 @@
 Every fingerprint of the build is made here, from data the stages pass in: the keys of the
 caches, each source's metadata, each page, feed and search shard, and the compiled templates.
 Stages ask this module and return what it said in their records; nothing else hashes inputs.
-At run time it imports only two tables (page kinds, the search's shard layout) and the types of the
-other stages, so every stage may use it.
+At run time it imports only ``kinds`` (and the other stages' types), so every stage may use it.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.search.shards import shard_sizes
-from sitegen.site.kinds import POST_KINDS, PageKind
+from sitegen.kinds import POST_KINDS, PageKind
 
 if TYPE_CHECKING:
     import jinja2
@@ -149,6 +147,7 @@ class PageInputs:
     comments: Mapping[str, tuple]  # post key -> its approved comments
     shared: str  # ``shared()``
     listing: str  # ``listing()``
+    search_shards: int  # how many shards the search index has: the search page merges them
 
 
 def _post_page(job: PageJob, i: PageInputs) -> str:
@@ -186,7 +185,7 @@ def _section_page(job: PageJob, i: PageInputs) -> str:
 
 
 def _search_page(job: PageJob, i: PageInputs) -> str:
-    return digest(i.shared, job, len(shard_sizes(len(i.site.posts))))
+    return digest(i.shared, job, i.search_shards)
 
 
 def _fixed_page(job: PageJob, i: PageInputs) -> str:
