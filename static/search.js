@@ -18,7 +18,7 @@ async function start(root) {
   const status = root.querySelector("#sok-status");
   const list = root.querySelector("#sok-traffar");
 
-  // Older posts are indexed in numbered shards beneath the bundle (see sitegen/search.py); the
+  // Older posts are indexed in numbered shards beneath the bundle (see sitegen/site/shards.py); the
   // newest shard is the bundle itself. Shard ids, newest first: the bundle's id is the count.
   const merged = Number(root.dataset.shards || 0);
   const shardIds = Array.from({ length: merged + 1 }, (_, i) => merged - i);
