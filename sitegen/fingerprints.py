@@ -39,6 +39,15 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
+def bytes_digest(*chunks: bytes) -> str:
+    """A hash of a file's bytes (config.yaml, the registry, a source and its assets, each chunk kept apart)."""
+    h = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        h.update(len(chunk).to_bytes(8, "big"))
+        h.update(chunk)
+    return h.hexdigest()
+
+
 def text_digest(text: str) -> str:
     """A hash of one text, such as what Pagefind reads of a page."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

@@ -2,8 +2,9 @@
 
 A new kind of page is a member of ``PageKind`` with its row in ``PAGE_KINDS``; the renderer's
 ``render.context.CONTEXTS`` and ``fingerprints.PAGE_FINGERPRINTS`` say what its template
-sees and what it is made from (a test checks that both cover every kind), and ``site.plan``
-makes its pages. A new taxonomy is one row in ``TAXONOMIES`` and its case in ``site.index``.
+sees and what it is made from (a test checks that both cover every kind), ``site.plan`` makes
+its pages, and a new URL segment is a field of config.yaml's ``urls:`` with its method in
+``config.urls``. A new taxonomy is one row in ``TAXONOMIES`` and its case in ``site.index``.
 """
 
 from __future__ import annotations

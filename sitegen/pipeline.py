@@ -1,8 +1,9 @@
-"""The one sequencing function: config → content → comments → site → render → search → output.
+"""The one sequencing function: config → content → comments → site → render (search beside it) → output.
 
-``build`` reads top to bottom as the list of stages; each stage is a function of one package
-that takes data and returns data, and every problem is a BuildError raised before anything is
-published. ``check`` runs the same stages into a sink that writes nothing.
+``build`` reads top to bottom as the list of stages. Each stage is a function of one package that
+takes typed data and returns typed data; the stages that make files put them into the sink
+(output/) and return a ``Produced`` record of what they put. Every problem is a BuildError raised
+before anything is published. ``check`` runs the same stages into a sink that writes nothing.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, settings.endpoint, opts.drafts, out)
         plan = plan_site(settings.config, settings.registry, inputs, content.published(opts.drafts), comments, previous.state.plan)
         env = environment(opts.root, plan.site, settings.endpoint, None if dry_run else opts.root / CACHE_DIR)
-        timings.lap("index")
+        timings.lap("index")  # the index, the plan and the template environment
         with open_sink(out, link_checker(plan.site) if dry_run else None) as sink:
             pages = render_pages(plan, env, comments, sink, previous, bar)
             timings.lap("render")

@@ -2,5 +2,5 @@
 YAML with the line of every key (yamlsource.py), and the URL scheme it sets: slugs, permalinks and the base
 path (urls.py, the one place URLs are made).
 
-May import: errors.
+May import: fingerprints, errors.
 """

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import fingerprints
 from sitegen.config.schema import Field, validate_mapping
 from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
 from sitegen.errors import BuildError, SourceError
@@ -178,7 +178,7 @@ def load_config(root: Path) -> Config:
         doc = parse(decode_text(raw, CONFIG_FILE))
     except YamlError as exc:
         raise BuildError([SourceError(CONFIG_FILE, exc.line, exc.message)]) from None
-    return config_from_document(doc, hashlib.sha256(raw).hexdigest())
+    return config_from_document(doc, fingerprints.bytes_digest(raw))
 
 
 def config_from_document(doc: YamlDocument, digest: str) -> Config:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import zlib
@@ -21,7 +20,6 @@ from sitegen.errors import BuildError, SourceError
 
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
-ASSET_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".pdf"})
 
 
 class SourceFile(NamedTuple):
@@ -72,12 +70,10 @@ def read_document(source: SourceFile) -> Document:
     """Read one source; raise BuildError naming the file and line for unreadable input."""
     path = Path(source.path)
     raw = path.read_bytes()
-    hashed = hashlib.sha256(raw)
-    for asset in source.assets:
-        hashed.update(asset.encode() + b"\0" + (path.parent / asset).read_bytes())
+    assets = [chunk for asset in source.assets for chunk in (asset.encode(), (path.parent / asset).read_bytes())]
     text = decode_text(raw, source.rel)
     meta, body, body_line = split_front_matter(text, source.rel)
-    return Document(source, meta, body, body_line, hashed.hexdigest())
+    return Document(source, meta, body, body_line, fingerprints.bytes_digest(raw, *assets))
 
 
 # the '---' lines around front matter; spaces after the dashes are invisible in an editor, so allowed

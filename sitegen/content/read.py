@@ -61,7 +61,7 @@ def scan_sources(root: Path) -> list[tuple[SourceFile, Signature]]:
 def read_content(root: Path, config: Config, registry: Registry, known: Mapping[str, Known], bar: ProgressBar) -> SiteContent:
     """Every post and page, validated and rendered to HTML; all problems in all files at once.
 
-    A source whose size and modification time are as ``known`` (the last build's) is not read again.
+    A source whose size, modification time and inode are as ``known`` (the last build's) is not read again.
     """
     urls = Urls.for_config(config)
     errors: list[SourceError] = []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+from sitegen import fingerprints
 from sitegen.errors import suggest
 
 
@@ -117,7 +117,7 @@ def load_registry() -> Registry:
     return Registry(
         municipalities=municipalities,
         counties=counties,
-        digest=hashlib.sha256(mdata + cdata).hexdigest(),
+        digest=fingerprints.bytes_digest(mdata, cdata),
         _municipality_names=names,
         _county_names=county_names,
         _county_codes={c.code: c for c in counties},

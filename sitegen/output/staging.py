@@ -19,6 +19,7 @@ from sitegen.progress import ProgressBar
 
 MARKER = ".sitegen"  # marks a folder this tool made, so it never replaces anybody else's folder
 
+
 class Reuse:
     """The previous build's file is still right: carry it over as it is."""
 
@@ -52,8 +53,8 @@ class Sink(Protocol):
     def put(self, rel: str, content: Content) -> bool:
         """Take one file; True if its bytes are new."""
 
-    def current(self, rel: str) -> Path | bytes:
-        """The file ``rel`` of this build as put (or as the output has it, if unchanged)."""
+    def current(self, rel: str) -> Path:
+        """Where the file ``rel`` of this build is: as put, or as the output has it if unchanged (the search reads pages back)."""
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
         """Publish: the output becomes exactly ``files``; returns how many old files were removed."""

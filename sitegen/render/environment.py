@@ -38,7 +38,8 @@ def sv_time(value: datetime) -> str:
     return format_time(value, "HH:mm", locale="sv")
 
 
-def content_security_policy(site: Site, endpoint: str) -> str:
+def content_security_policy(endpoint: str) -> str:
+    """The page policy; forms may post only to the comment endpoint's origin."""
     parts = urlsplit(endpoint)
     form = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
     return (
@@ -65,7 +66,7 @@ def environment(root: Path, site: Site, endpoint: str, cache_dir: Path | None = 
     env.globals.update(
         config=site.config,
         nav=_nav(site),
-        csp=content_security_policy(site, endpoint),
+        csp=content_security_policy(endpoint),
         comment_endpoint=endpoint,
         section_titles=SECTION_TITLES,
         search_path=urls.search(),

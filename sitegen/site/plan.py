@@ -25,7 +25,7 @@ class PageJob(NamedTuple):
     took four times as long to unpickle on every rebuild.
     """
 
-    path: str  # site path, '' for the home page; the file is path + 'index.html'
+    path: str  # site path, '' for the home page; the file is path + 'index.html' unless its kind names one (404.html)
     kind: PageKind
     ref: tuple = ()  # the data it shows: (post key,), (page key,), (taxonomy kind,), (kind, term id)
     number: int = 1  # page number of a paginated list

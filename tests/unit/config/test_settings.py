@@ -94,7 +94,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
 def test_digest_changes_with_the_bytes(tmp_path):
     a = load(tmp_path, MINIMAL).digest
     b = load(tmp_path, MINIMAL + "per_page: 5\n").digest
-    assert a != b and len(a) == 64
+    assert a != b and len(a) == 32  # fingerprints.bytes_digest
 
 
 def test_unknown_key_with_suggestion(tmp_path):

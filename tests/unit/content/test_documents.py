@@ -157,7 +157,7 @@ def test_load_post_record(tmp_path, config, registry, urls):
     assert post.url == "2017/03/aterbesok-i-finspang/"
     assert '<h2 id="rubrik">Rubrik</h2>' in post.html
     assert post.assets == ()
-    assert len(post.digest) == 64
+    assert len(post.digest) == 32  # fingerprints.bytes_digest
 
 
 def test_front_matter_summary_wins(tmp_path, config, registry, urls):

@@ -160,4 +160,4 @@ def test_registry_is_loaded_once(registry):
     from sitegen.content.registry import load_registry
 
     assert load_registry() is registry
-    assert len(registry.digest) == 64
+    assert len(registry.digest) == 32  # fingerprints.bytes_digest
