@@ -89,6 +89,12 @@ class PreviousBuild:
         rec = self.state.outputs.get(file)
         return rec is not None and rec[0] == fingerprint and file not in self.touched()
 
+    def reusable(self, fingerprints: Mapping[str, str]) -> frozenset[str]:
+        """The outputs of ``fingerprints`` (file -> fingerprint) that are ``unchanged``, in one pass over many."""
+        outputs, touched = self.state.outputs, self.touched()
+        return frozenset(file for file, fp in fingerprints.items()
+                         if (rec := outputs.get(file)) is not None and rec[0] == fp and file not in touched)
+
 
 def touched(outputs: Mapping[str, tuple[str, int, int]], out: Path) -> set[str]:
     """Recorded outputs that are gone or no longer as they were written (someone changed them)."""

@@ -37,7 +37,7 @@ def render_pages(plan: SitePlan, env: jinja2.Environment, comments: Mapping[str,
 
     Raises every template error (up to ``MAX_ERRORS``).
     """
-    reused = frozenset(job.file for job in plan.jobs if previous.unchanged(job.file, plan.fingerprints[job.file]))
+    reused = previous.reusable(plan.fingerprints)
     todo = [job for job in plan.jobs if job.file not in reused]
     written = 0
     errors: dict[SourceError, None] = {}
@@ -54,7 +54,7 @@ def render_pages(plan: SitePlan, env: jinja2.Environment, comments: Mapping[str,
             written += result.value
     if errors:
         raise BuildError(errors)
-    return Produced(frozenset(job.file for job in plan.jobs), plan.fingerprints, reused, written)
+    return Produced(frozenset(plan.fingerprints), plan.fingerprints, reused, written)  # one fingerprint per page
 
 
 def _render_one(task: RenderTask, job: PageJob) -> bool | bytes:

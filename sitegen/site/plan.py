@@ -25,16 +25,18 @@ class PageJob(NamedTuple):
     took four times as long to unpickle on every rebuild.
     """
 
-    path: str  # site path, '' for the home page; the file is path + 'index.html' unless its kind names one (404.html)
+    path: str  # site path, '' for the home page
+    file: str  # the output file: path + 'index.html', or the file its kind names (404.html); see ``at``
     kind: PageKind
     ref: tuple = ()  # the data it shows: (post key,), (page key,), (taxonomy kind,), (kind, term id)
     number: int = 1  # page number of a paginated list
     pages: int = 1  # how many pages the list has
     source: str = ""  # the file that asked for this URL, for collision messages
 
-    @property
-    def file(self) -> str:
-        return PAGE_KINDS[self.kind].file or self.path + "index.html"
+    @classmethod
+    def at(cls, path: str, kind: PageKind, ref: tuple = (), number: int = 1, pages: int = 1, source: str = "") -> PageJob:
+        """The page of this kind at ``path``; its file is worked out once, as every stage asks for it."""
+        return cls(path, PAGE_KINDS[kind].file or path + "index.html", kind, ref, number, pages, source)
 
     @property
     def template(self) -> str:
@@ -52,6 +54,11 @@ class SitePlan:
     listing: str  # fingerprints.listing: every post's metadata, which the sections, sitemap and open data show
     fingerprints: Mapping[str, str]  # page file -> fingerprint
 
+    @property
+    def sources(self) -> dict[str, str]:
+        """Page file -> what made it ('posts/2017-03-x.md', 'the home page'), for messages."""
+        return {job.file: job.source for job in self.jobs}
+
 
 def page_count(items: int, per_page: int) -> int:
     return max(1, math.ceil(items / per_page))
@@ -65,20 +72,20 @@ def plan_pages(site: Site) -> list[PageJob]:
     def paginated(first: str, kind: PageKind, ref: tuple, count: int, source: str) -> None:
         n = page_count(count, per_page)
         for number in range(1, n + 1):
-            jobs.append(PageJob(urls.page(first, number), kind, ref, number, n, source))
+            jobs.append(PageJob.at(urls.page(first, number), kind, ref, number, n, source))
 
     paginated("", PageKind.HOME, (), len(site.posts), "the home page")
     for post in site.posts:
-        jobs.append(PageJob(post.url, PageKind.POST, (post.key,), source=post.source))
+        jobs.append(PageJob.at(post.url, PageKind.POST, (post.key,), source=post.source))
     for page in site.pages:
-        jobs.append(PageJob(page.url, PageKind.PAGE, (page.key,), source=page.source))
+        jobs.append(PageJob.at(page.url, PageKind.PAGE, (page.key,), source=page.source))
     for taxonomy in TAXONOMIES:
         kind = taxonomy.kind
-        jobs.append(PageJob(urls.section(kind), PageKind.SECTION, (kind,), source=f"the {kind} index"))
+        jobs.append(PageJob.at(urls.section(kind), PageKind.SECTION, (kind,), source=f"the {kind} index"))
         for term in site.taxonomies[kind]:
             paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys), f"{kind} '{term.name}'")
-    jobs.append(PageJob(urls.search(), PageKind.SEARCH, source="the search page"))
-    jobs.append(PageJob("", PageKind.NOT_FOUND, source="the 404 page"))
+    jobs.append(PageJob.at(urls.search(), PageKind.SEARCH, source="the search page"))
+    jobs.append(PageJob.at("", PageKind.NOT_FOUND, source="the 404 page"))
     check_collisions(jobs)
     return jobs
 

@@ -20,9 +20,9 @@ def test_every_template_a_kind_names_is_in_the_project():
 
 
 def test_a_page_goes_to_its_path_unless_its_kind_names_a_file():
-    assert PageJob("kommun/boras/", PageKind.TERM, ("municipality", "1490")).file == "kommun/boras/index.html"
-    assert PageJob("", PageKind.NOT_FOUND).file == "404.html"
-    assert PageJob("kommun/", PageKind.SECTION, ("municipality",)).template == "municipalities.html"
+    assert PageJob.at("kommun/boras/", PageKind.TERM, ("municipality", "1490")).file == "kommun/boras/index.html"
+    assert PageJob.at("", PageKind.NOT_FOUND).file == "404.html"
+    assert PageJob.at("kommun/", PageKind.SECTION, ("municipality",)).template == "municipalities.html"
     assert [kind for kind, info in PAGE_KINDS.items() if not info.listed] == [PageKind.NOT_FOUND]
 
 
