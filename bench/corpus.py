@@ -538,7 +538,7 @@ def generate_hugo(root: Path, n: int, seed: int = 1, posts: Sequence[PostSpec] |
         (root / "hugo.toml").write_text(HUGO_CONFIG.format(site=SITE_URL), encoding="utf-8")
         shutil.copytree(HUGO_LAYOUTS, root / "layouts")
         if (REPO / "static").is_dir():
-            shutil.copytree(REPO / "static", root / "static" / "static")  # same URLs as sitegen: /static/style.css
+            shutil.copytree(REPO / "static", root / "static")  # at the site root, as sitegen publishes static/
         (root / "content" / "posts").mkdir(parents=True)
 
     return _site(root, "hugo", project, make_posts(n, seed) if posts is None else posts)

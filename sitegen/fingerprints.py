@@ -92,9 +92,10 @@ def cache_key(*settings: Any) -> str:
 # Settings and sources
 
 
-def build_inputs(settings_key: str, templates: Path, endpoint: str, drafts: bool, out: Path) -> str:
-    """What every output of one build shares: the settings, the templates and the command line."""
-    return cache_key(settings_key, tree_digest(templates), endpoint, drafts, str(out))
+def build_inputs(settings_key: str, templates: Path, assets: Mapping[str, str], endpoint: str, drafts: bool, out: Path) -> str:
+    """What every output of one build shares: the settings, the templates, the hashed names of the assets they
+    link to (an edit of style.css changes every page), and the command line."""
+    return cache_key(settings_key, tree_digest(templates), sorted(assets.items()), endpoint, drafts, str(out))
 
 
 def post_metadata(key: str, rel: str, meta: object, url: str, summary: str, assets: tuple[str, ...]) -> str:

@@ -94,19 +94,20 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         content = read_content(opts.root, settings.config, settings.registry, previous.state.sources, bar)
         comments = published_comments(opts.root, settings.config, content.posts)  # drafts too: their comments wait for them
         timings.lap("read")
-        inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, settings.endpoint, opts.drafts, out)
+        inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, content.static.assets, settings.endpoint, opts.drafts, out)
         plan = plan_site(settings.config, settings.registry, inputs, content.published(opts.drafts), comments, previous.state.plan)
-        env = environment(opts.root, plan.site, settings.endpoint, None if dry_run else opts.root / CACHE_DIR)
+        env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
         timings.lap("index")  # the index, the plan and the template environment
         with open_sink(out, link_checker(plan.site) if dry_run else None) as sink:
             pages = render_pages(plan, env, comments, sink, previous, bar)
             timings.lap("render")
             with search_index(plan, sink, previous) as indexing:  # Pagefind runs beside the next stage
-                outputs = machine_outputs(plan, previous, sink, bar)
+                outputs = machine_outputs(plan, content.static, previous, sink, bar)
                 timings.lap("outputs")
             search = indexing.result()
             timings.lap("search")
-            produced = pages + outputs + search.produced + copy_static(opts.root, plan.site, sink, bar)
+            made = pages + outputs + search.produced
+            produced = made + copy_static(opts.root, plan.site, content.static, made, plan.sources, sink, bar)
             removed = publish(sink, produced, previous)
         timings.lap("write")
         if use_cache and not dry_run:

@@ -1,4 +1,4 @@
-"""The content stage: every post and page, read and validated, from the cache when unchanged, in parallel when many."""
+"""The content stage: every post and page, read and validated, from the cache when unchanged, in parallel when many; and static/."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sitegen.config.settings import Config
 from sitegen.config.urls import Urls
 from sitegen.content.documents import PAGES_DIR, POSTS_DIR, Page, Post, SourceFile, find_sources, load_source
 from sitegen.content.registry import Registry
+from sitegen.content.static import StaticFiles, find_static
 from sitegen.errors import BuildError, SourceError
 from sitegen.parallel import Failed, map_sources
 from sitegen.progress import ProgressBar
@@ -29,6 +30,7 @@ class SiteContent:
 
     posts: tuple[Post, ...]
     pages: tuple[Page, ...]
+    static: StaticFiles  # static/, published at the site root
     sources: Mapping[str, Known]  # rel path -> what this build saw: the next build's cache
     read: int  # sources read and rendered this time; the others came from the cache
 
@@ -59,7 +61,7 @@ def scan_sources(root: Path) -> list[tuple[SourceFile, Signature]]:
 
 
 def read_content(root: Path, config: Config, registry: Registry, known: Mapping[str, Known], bar: ProgressBar) -> SiteContent:
-    """Every post and page, validated and rendered to HTML; all problems in all files at once.
+    """Every post and page, validated and rendered to HTML, and static/; all problems in all files at once.
 
     A source whose size, modification time and inode are as ``known`` (the last build's) is not read again.
     """
@@ -91,6 +93,10 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
             fresh = any(mtime > racy for _, mtime, _ in signature)
             seen[source.rel] = (RACY if fresh else signature, record)
             (posts if source.kind == "post" else pages).append(record)
+    try:
+        static = find_static(root)
+    except BuildError as exc:
+        errors.extend(exc.errors)
     if errors:
         raise BuildError(errors)
-    return SiteContent(tuple(posts), tuple(pages), seen, len(todo))
+    return SiteContent(tuple(posts), tuple(pages), static, seen, len(todo))

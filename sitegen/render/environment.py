@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,8 +51,23 @@ def content_security_policy(endpoint: str) -> str:
     )
 
 
-def environment(root: Path, site: Site, endpoint: str, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment; compiled templates are kept between builds under ``cache_dir``, if given."""
+@dataclass(frozen=True)
+class AssetLinks:
+    """The ``asset`` filter: ``{{ 'assets/style.css'|asset }}`` -> '/aterbesok/assets/style.3f2a1b9c.css'."""
+
+    base_path: str
+    names: tuple[tuple[str, str], ...]  # ('assets/style.css', 'assets/style.3f2a1b9c.css'), see content.static
+
+    def href(self, name: str) -> str:
+        for logical, published in self.names:
+            if logical == name:
+                return self.base_path + published
+        raise KeyError(f"no file static/{name}; the asset filter names files in static/assets/, "
+                       f"such as {', '.join(repr(n) for n, _ in self.names) or 'none yet'}")
+
+
+def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str], cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; ``assets`` are static/assets/ by hashed name; compiled templates are kept under ``cache_dir``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -62,7 +79,8 @@ def environment(root: Path, site: Site, endpoint: str, cache_dir: Path | None = 
         cache_size=-1,
     )
     urls = site.urls
-    env.filters.update(sv_date=sv_date, sv_time=sv_time, url=urls.href, absolute=urls.absolute)
+    links = AssetLinks(urls.base_path, tuple(sorted(assets.items())))
+    env.filters.update(sv_date=sv_date, sv_time=sv_time, url=urls.href, absolute=urls.absolute, asset=links.href)
     env.globals.update(
         config=site.config,
         nav=_nav(site),

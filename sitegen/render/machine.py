@@ -6,6 +6,7 @@ import json
 from functools import partial
 
 from sitegen import fingerprints
+from sitegen.content.static import StaticFiles
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import REUSE, Produced, Sink, put_all
 from sitegen.progress import ProgressBar
@@ -16,10 +17,14 @@ from sitegen.site.index import Site
 from sitegen.site.plan import SitePlan, feed_paths
 
 COMMENT_TARGETS = "kommentarer.json"
+OVERRIDABLE = "robots.txt"  # the one generated file a file in static/ may replace
 
 
-def machine_outputs(plan: SitePlan, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
-    """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed."""
+def machine_outputs(plan: SitePlan, static: StaticFiles, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
+    """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed.
+
+    A robots.txt in static/ replaces the generated one.
+    """
     site, memo = plan.site, {}
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
     outputs = [(path, fingerprints.feed(site, plan.shared, path, ref, memo), partial(render_feed, site, path, ref))
@@ -31,6 +36,7 @@ def machine_outputs(plan: SitePlan, previous: PreviousBuild, sink: Sink, bar: Pr
         ("besok.csv", every, partial(render_csv, site)),
         (COMMENT_TARGETS, every, partial(render_comment_targets, site)),
     ]
+    outputs = [(file, fp, make) for file, fp, make in outputs if not (file == OVERRIDABLE and file in static.files)]
     files = {file: REUSE if previous.unchanged(file, fingerprint) else make() for file, fingerprint, make in outputs}
     return put_all(sink, files, {file: fingerprint for file, fingerprint, _ in outputs}, bar)
 

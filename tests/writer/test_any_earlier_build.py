@@ -60,7 +60,7 @@ def _edit(root: Path, edit: str | None, n: int) -> None:
         post = root / "posts" / "2018-05-boras.md"
         post.write_text(post.read_text(encoding="utf-8") + f"\nTillägg {n}.\n", encoding="utf-8")
     elif edit == "static":
-        css = root / "static" / "style.css"
+        css = root / "static" / "assets" / "style.css"
         css.write_text(css.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")
 
 

@@ -51,7 +51,7 @@ def _edit(root: Path, op: str, n: int, rnd: st.DataObject) -> None:
         base = root / "templates" / "base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("</footer>", f"<!-- {n} --></footer>", 1), encoding="utf-8")
     elif op == "static":
-        css = root / "static" / "style.css"
+        css = root / "static" / "assets" / "style.css"
         css.write_text(css.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")
     elif op == "config":
         cfg = root / "config.yaml"

@@ -11,10 +11,11 @@ from sitegen.render.environment import KEPT_TEMPLATE_CACHES, environment
 from sitegen.site.index import build_index
 
 
-def _env(tmp_path, config, registry, base_url: str, cache: bool = True):
+def _env(tmp_path, config, registry, base_url: str, cache: bool = True, assets=None):
+    assets = assets if assets is not None else {"assets/style.css": "assets/style.0123456789.css"}
     config = config.with_base_url(base_url)
     site = build_index(config, registry, Urls.for_config(config), [], [])
-    return environment(tmp_path, site, "/kommentar/", tmp_path / "cache" if cache else None)
+    return environment(tmp_path, site, "/kommentar/", assets, tmp_path / "cache" if cache else None)
 
 
 def test_a_url_folded_into_compiled_code_is_never_reused_for_another_base_url(tmp_path, config, registry):
@@ -35,7 +36,7 @@ def test_the_url_scheme_is_part_of_the_key(tmp_path, config, registry):
     one = _env(tmp_path, config, registry, "https://example.org/", cache=False)
     other_config = replace(config, urls=replace(config.urls, municipality="kommuner"))
     site = build_index(other_config, registry, Urls.for_config(other_config), [], [])
-    assert compiled_key(environment(tmp_path, site, "/kommentar/")) != compiled_key(one)
+    assert compiled_key(environment(tmp_path, site, "/kommentar/", {})) != compiled_key(one)
     assert one.bytecode_cache is None
 
 
@@ -49,3 +50,12 @@ def test_only_the_most_recently_used_folders_of_compiled_templates_are_kept(tmp_
     kept = {f.name for f in (tmp_path / "cache").glob("templates-*")}
     assert len(kept) == KEPT_TEMPLATE_CACHES
     assert f"templates-{compiled_key(env)[:16]}" in kept and "templates-old11" in kept and "templates-old0" not in kept
+
+
+def test_an_asset_folded_into_compiled_code_is_never_reused_after_its_bytes_change(tmp_path, config, registry):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "t.html").write_text("{{ 'assets/style.css'|asset }}", encoding="utf-8")
+    old = _env(tmp_path, config, registry, "https://example.org/", assets={"assets/style.css": "assets/style.aaaaaaaaaa.css"})
+    assert old.get_template("t.html").render() == "/assets/style.aaaaaaaaaa.css"
+    new = _env(tmp_path, config, registry, "https://example.org/", assets={"assets/style.css": "assets/style.bbbbbbbbbb.css"})
+    assert new.get_template("t.html").render() == "/assets/style.bbbbbbbbbb.css"
