@@ -87,9 +87,15 @@ def normalise_base_url(url: str) -> str:
 
 
 def _absolute_url(value: str) -> str | None:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         return "must be an absolute http(s) URL such as 'https://example.org/aterbesok/'"
+    if "?" in value or "#" in value:
+        return "must not have a query ('?…') or a fragment ('#…'): every link is made by adding a path to it"
     return None
 
 

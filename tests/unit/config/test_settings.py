@@ -132,10 +132,24 @@ def test_plan_area_without_description(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/aterbesok/", "https://"])
+@pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/aterbesok/", "https://", "https://example.org:port/"])
 def test_bad_base_url(tmp_path, url):
     errors = problems(tmp_path, MINIMAL + f"base_url: {url}\n")
     assert errors == ["config.yaml:7: 'base_url' must be an absolute http(s) URL such as 'https://example.org/aterbesok/'"]
+
+
+@pytest.mark.parametrize("url", ["'https://example.org/aterbesok/?utm=x'", "'https://example.org/#topp'", "'https://example.org/?'"])
+def test_a_base_url_with_a_query_or_fragment_is_an_error_naming_its_line(tmp_path, url):
+    errors = problems(tmp_path, MINIMAL + f"base_url: {url}\n")
+    problem = "must not have a query ('?…') or a fragment ('#…'): every link is made by adding a path to it"
+    assert errors == [f"config.yaml:7: 'base_url' {problem}"]
+
+
+def test_a_base_url_on_the_command_line_is_checked_the_same_way(tmp_path):
+    config = load(tmp_path, MINIMAL)
+    with pytest.raises(BuildError) as info:
+        config.with_base_url("https://example.org/aterbesok/#x")
+    assert str(info.value.errors[0]).startswith("--base-url: 'https://example.org/aterbesok/#x' must not have a query")
 
 
 def test_bad_timezone(tmp_path):
