@@ -39,7 +39,7 @@ class BuildOptions:
     output: Path | None = None  # default: config.yaml's output_dir under root
     base_url: str | None = None  # overrides config.yaml's base_url
     drafts: bool = False
-    comment_endpoint: str | None = None  # overrides config.yaml's comments.endpoint (serve)
+    comment_endpoint: str | None = None  # overrides config.yaml's comments.endpoint, used as it is (serve)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
             pages = render_pages(plan, env, comments, sink, previous, bar)
             timings.lap("render")
             with search_index(plan, sink, previous) as indexing:  # Pagefind runs beside the next stage
-                outputs = machine_outputs(plan, content.static, previous, sink, bar)
+                outputs = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar)
                 timings.lap("outputs")
             search = indexing.result()
             timings.lap("search")
@@ -130,7 +130,7 @@ def load_settings(opts: BuildOptions) -> Settings:
     if opts.base_url:
         config = config.with_base_url(opts.base_url)
     registry = load_registry()
-    endpoint = opts.comment_endpoint or config.comments.endpoint
+    endpoint = opts.comment_endpoint or config.comment_endpoint
     return Settings(config, registry, endpoint, fingerprints.cache_key(config, registry.digest))
 
 

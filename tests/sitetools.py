@@ -81,6 +81,14 @@ def make_site(
     return root
 
 
+def copy_sample_site(root: Path) -> None:
+    """The repository's own site (posts, pages, comments, config, templates, static) in ``root``."""
+    for name in ("posts", "pages", "comments", "templates", "static"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("pending", "rejected"))
+    shutil.copyfile(REPO / "config.yaml", root / "config.yaml")
+
+
 def post_text(
     title: str = "Ett besök",
     date: str = "2017-03-14",

@@ -72,6 +72,14 @@ class Config:
         return urlsplit(self.base_url).path
 
     @property
+    def comment_endpoint(self) -> str:
+        """Where comment forms post: an absolute URL as written; a path, like every path a writer
+        writes, from the site root, so it follows the site to a sub-path ('/kommentar/' ->
+        '/aterbesok/kommentar/')."""
+        endpoint = self.comments.endpoint
+        return self.base_path + endpoint[1:] if endpoint.startswith("/") and not endpoint.startswith("//") else endpoint
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

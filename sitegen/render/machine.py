@@ -10,7 +10,9 @@ from sitegen.content.static import StaticFiles
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import REUSE, Produced, Sink, put_all
 from sitegen.progress import ProgressBar
+from sitegen.render.environment import content_security_policy
 from sitegen.render.feeds import render_feed
+from sitegen.render.headers import HEADERS_FILE, render_headers
 from sitegen.render.opendata import render_csv, render_json
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.site.index import Site
@@ -20,10 +22,10 @@ COMMENT_TARGETS = "kommentarer.json"
 OVERRIDABLE = "robots.txt"  # the one generated file a file in static/ may replace
 
 
-def machine_outputs(plan: SitePlan, static: StaticFiles, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
+def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
     """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed.
 
-    A robots.txt in static/ replaces the generated one.
+    ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt in static/ replaces the generated one.
     """
     site, memo = plan.site, {}
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
@@ -32,6 +34,7 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, previous: PreviousBuild
     outputs += [
         ("sitemap.xml", every, partial(render_sitemap, site, plan.jobs)),
         ("robots.txt", plan.shared, partial(render_robots, site)),
+        (HEADERS_FILE, plan.shared, partial(render_headers, site, content_security_policy(endpoint))),  # the policy follows the endpoint, in ``shared``
         ("besok.json", every, partial(render_json, site)),
         ("besok.csv", every, partial(render_csv, site)),
         (COMMENT_TARGETS, every, partial(render_comment_targets, site)),

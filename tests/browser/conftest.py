@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from sitetools import copy_sample_site
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -227,14 +228,6 @@ def generate_big_site(root: Path) -> dict[str, str]:
     (folder / f"{comment.id}.yaml").write_text(store.dump(comment), encoding="utf-8")
     roles["commented"] = "besok-03"
     return roles
-
-
-def copy_sample_site(root: Path) -> None:
-    """The repository's own site (posts, pages, comments, config, templates, static) in ``root``."""
-    for name in ("posts", "pages", "comments", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("pending", "rejected"))
-    shutil.copyfile(REPO / "config.yaml", root / "config.yaml")
 
 
 def build_site(root: Path, out: Path, base_url: str, *extra: str) -> Path:

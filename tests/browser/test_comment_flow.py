@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import time
 
-from sitetools import serving
+from sitetools import copy_sample_site, serving
 
 from sitegen.comments import store
-
-from .conftest import copy_sample_site
 
 POST = "2017/03/aterbesok-i-finspang/"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from sitetools import SUB_PATH_URL, build, make_site, post_text, read_tree, run_cli
@@ -81,3 +82,20 @@ def test_an_unknown_asset_in_a_template_names_the_template_line(tmp_path):
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
     assert code == 1
     assert err.startswith("templates/base.html:11: KeyError: \"no file static/assets/stil.css; the asset filter names files in static/assets/")
+
+
+def test_headers_file_carries_the_page_policy_with_framing_forbidden_and_the_asset_cache_rule(tmp_path):
+    root = make_site(tmp_path, POSTS, {"comments": {"endpoint": "https://kommentarer.example.org/ta-emot"}})
+    out = build(root, tmp_path / "out", "--base-url", SUB_PATH_URL)
+    meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', (out / "index.html").read_text(encoding="utf-8"))
+    page_csp = html.unescape(meta[1])
+    assert "form-action https://kommentarer.example.org" in page_csp
+    assert (out / "_headers").read_text(encoding="utf-8").splitlines() == [
+        "/aterbesok/*",
+        f"  Content-Security-Policy: {page_csp}; frame-ancestors 'none'",
+        "  Referrer-Policy: strict-origin-when-cross-origin",
+        "  X-Content-Type-Options: nosniff",
+        "  Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        "/aterbesok/assets/*",
+        "  Cache-Control: public, max-age=31536000, immutable",
+    ]

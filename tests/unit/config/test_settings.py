@@ -235,3 +235,13 @@ def test_extra_front_matter_names_must_be_text(tmp_path):
         "config.yaml:7: extra_front_matter lists key names as text"
     ]
     assert load(tmp_path, MINIMAL + "extra_front_matter: [projekt]\n").extra_front_matter == ("projekt",)
+
+
+@pytest.mark.parametrize("endpoint, base_url, expected", [
+    ("/kommentar/", "https://example.org/aterbesok/", "/aterbesok/kommentar/"),
+    ("/kommentar/", "https://example.org/", "/kommentar/"),
+    ("https://kommentarer.example.org/ta-emot", "https://example.org/aterbesok/", "https://kommentarer.example.org/ta-emot"),
+])
+def test_a_comment_endpoint_given_as_a_path_follows_the_site_to_its_sub_path(tmp_path, endpoint, base_url, expected):
+    config = load(tmp_path, MINIMAL + f"comments:\n  endpoint: {endpoint}\n").with_base_url(base_url)
+    assert config.comment_endpoint == expected
