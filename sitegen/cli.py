@@ -8,9 +8,13 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import BuildError
 from sitegen.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from sitegen import pipeline
 
 COMMANDS = ("build", "check", "serve", "new", "comments")
 
@@ -111,6 +115,16 @@ def report_errors(exc: BuildError) -> None:
     print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
 
 
+def report_build(report: pipeline.BuildReport) -> None:
+    """The one line a build prints on stderr."""
+    w = report.write
+    print(
+        f"built {report.posts} post{'s' if report.posts != 1 else ''} into {report.output}: {report.files} files "
+        f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from sitegen import pipeline
 
@@ -125,7 +139,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "comments":
         config = pipeline.load_settings(pipeline.BuildOptions(root)).config
-        return args.func(args, root / config.comments.dir)
+        code = args.func(args, root / config.comments.dir)
+        if code == 0 and getattr(args, "rebuild", False):  # approve --rebuild: publish them now
+            report_build(pipeline.build(pipeline.BuildOptions(root), bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty())))
+        return code
     opts = pipeline.BuildOptions(
         root=root,
         output=getattr(args, "output", None),
@@ -141,12 +158,7 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(opts, args.port)
     report = pipeline.build(opts, bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))
-    w = report.write
-    print(
-        f"built {report.posts} post{'s' if report.posts != 1 else ''} into {report.output}: {report.files} files "
-        f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
-        file=sys.stderr,
-    )
+    report_build(report)
     if args.verbose:
         reused = " (index and plan reused: only post bodies changed)" if report.index_reused else ""
         print(f"  {report.read} sources read, {report.pages} pages rendered{reused}", file=sys.stderr)

@@ -24,7 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("approve", "publish pending (or rejected) comments with the next build"),
         ("reject", "move pending (or approved) comments to comments/rejected/"),
     ):
-        verbs.add_parser(verb, help=text).add_argument("ids", nargs="+", metavar="ID", help="comment id")
+        sub = verbs.add_parser(verb, help=text)
+        sub.add_argument("ids", nargs="+", metavar="ID", help="comment id")
+        if verb == "approve":
+            sub.add_argument("--rebuild", action="store_true", help="build the site afterwards, so the comments are published")
     p.set_defaults(func=run)
 
 
@@ -68,7 +71,7 @@ def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
     return status
 
 
-def _move(root: Path, verb: str, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
+def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, stderr: TextIO) -> int:
     done = "approved" if verb == "approve" else "rejected"
     before = {i: store.locate(root, i) for i in ids}
     try:
@@ -82,13 +85,17 @@ def _move(root: Path, verb: str, ids: list[str], stdout: TextIO, stderr: TextIO)
             stderr.write(f"{comment_id} was already {done}\n")
         elif found:
             stdout.write(f"{done} {comment_id}\n")
-    if verb == "approve":
-        stderr.write("Build the site to publish approved comments.\n")
+    if verb == "approve" and not rebuild:
+        stderr.write("Approved comments are published by the next build: run `python build.py`, or approve with --rebuild.\n")
     return 0
 
 
 def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Carry out one `comments` verb; 0 on success, 1 if any id or comment file is wrong."""
+    """Carry out one `comments` verb; 0 on success, 1 if any id or comment file is wrong.
+
+    ``approve --rebuild`` builds the site afterwards; the command line does that (cli.py), since
+    the moderation verbs never load the build.
+    """
     # Resolved per call, so redirected or captured streams are honoured.
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -100,7 +107,7 @@ def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stde
             return _list(root, stdout, stderr)
         if verb == "show":
             return _show(root, ids, stdout, stderr)
-        return _move(root, verb, ids, stdout, stderr)
+        return _move(root, verb, ids, getattr(args, "rebuild", False), stdout, stderr)
     except BuildError as exc:
         stderr.writelines(f"{error}\n" for error in exc.errors)
         return 1

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sitetools import make_site, post_text, run_cli
 
 from sitegen.comments import moderate, store
 from sitegen.comments.store import Comment
@@ -97,7 +98,7 @@ def test_approve(root):
     code, out, err = run(root, "approve", a.id, b.id)
     assert code == 0
     assert out == f"approved {a.id}\napproved {b.id}\n"
-    assert "Build the site" in err
+    assert "Approved comments are published by the next build: run `python build.py`, or approve with --rebuild." in err
     assert store.pending(root) == []
     assert store.approved(root) == {"2017-03-14-finspang": (a,), "besok-i-lycksele": (b,)}
     code, out, err = run(root, "approve", a.id)
@@ -131,3 +132,12 @@ def test_approve_reports_a_malformed_comment(root):
     assert code == 1 and out == ""
     assert "x1.yaml:1: missing required key 'date'" in err
     assert (root / "pending" / "x1.yaml").exists()
+
+
+def test_approve_rebuild_publishes_the_comment_at_once(tmp_path):
+    root = make_site(tmp_path, {"2017-03-14-finspang.md": post_text("Återbesök i Finspång", municipality="Finspång")})
+    c = add(root / "comments", 1, text="Bra att ni kom tillbaka.")
+    code, out, err = run_cli(["comments", "approve", "--rebuild", c.id], root)
+    assert (code, out) == (0, f"approved {c.id}\n"), err
+    assert "--rebuild" not in err and "built 1 post into" in err
+    assert "Bra att ni kom tillbaka." in (root / "_site/2017/03/aterbesok-i-finspang/index.html").read_text(encoding="utf-8")

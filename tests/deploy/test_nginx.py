@@ -1,47 +1,25 @@
 """The README's nginx configuration, served by a real nginx on 127.0.0.1: headers, links, assets and the 404 page.
 
 The site is the bundled sample, built for https://example.org/aterbesok/ and copied where the
-README says. nginx is Debian's (``scripts/test`` installs it without starting its service); the
-test writes its own nginx.conf around the README's two blocks, starts nginx in the foreground,
-and stops it when done.
+README says (see conftest.py for how nginx is run).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from sitetools import REPO, build, copy_sample_site
+from sitetools import build, copy_sample_site
 
 from sitegen.render.environment import content_security_policy
 from sitegen.render.headers import IMMUTABLE, page_headers
 
+from .conftest import fetch, nginx, site_location
+
 BASE = "https://example.org/aterbesok/"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-MIME_TYPES = Path("/etc/nginx/mime.types")
-
-
-def readme_blocks() -> tuple[str, str]:
-    """The README's two nginx blocks: the headers snippet and the location block."""
-    blocks = re.findall(r"```nginx\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.DOTALL)
-    (snippet,) = [b for b in blocks if b.startswith("# /etc/nginx/snippets/aterbesok-headers.conf")]
-    (location,) = [b for b in blocks if "location /aterbesok/ {" in b]
-    return snippet, location
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Links(HTMLParser):
@@ -58,66 +36,12 @@ class _Links(HTMLParser):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(origin, output folder) of the sample site behind nginx, as the README configures it."""
-    if not Path(NGINX).exists():
-        pytest.fail("nginx is not installed: run ./scripts/test, which installs Debian's nginx")
     tmp = tmp_path_factory.mktemp("nginx")
     copy_sample_site(tmp / "site")
     out = build(tmp / "site", tmp / "out", "--base-url", BASE)
-    www = tmp / "www"
-    shutil.copytree(out, www / "aterbesok")
-    snippet, location = readme_blocks()
-    (tmp / "headers.conf").write_text(snippet, encoding="utf-8")
-    location = location.replace("root /srv/www;", f"root {www};").replace("/etc/nginx/snippets/aterbesok-headers.conf", str(tmp / "headers.conf"))
-    port = _free_port()
-    temp = "\n".join(f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp / "nginx.conf").write_text(f"""
-daemon off;
-master_process off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    include {MIME_TYPES};
-    access_log off;
-{temp}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-{location}
-    }}
-}}
-""", encoding="utf-8")
-    check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], capture_output=True, text=True, timeout=30, check=False)
-    assert check.returncode == 0, check.stderr
-    server = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf")], stderr=subprocess.PIPE, text=True)
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # up to 10 s for nginx to listen
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else "nginx exited"
-                time.sleep(0.1)
-        else:
-            pytest.fail("nginx did not start listening in 10 s")
+    shutil.copytree(out, tmp / "www" / "aterbesok")
+    with nginx(tmp, site_location(tmp, tmp / "www")) as origin:
         yield origin, out
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"User-Agent": "sitegen-test"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers.items()), error.read()
 
 
 def _pages(out: Path) -> list[str]:
