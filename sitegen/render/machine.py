@@ -19,13 +19,15 @@ from sitegen.site.index import Site
 from sitegen.site.plan import SitePlan, feed_paths
 
 COMMENT_TARGETS = "kommentarer.json"
-OVERRIDABLE = "robots.txt"  # the one generated file a file in static/ may replace
+# generated files a file in static/ may replace: a deployer's own rules for crawlers and for the host
+OVERRIDABLE = frozenset({"robots.txt", HEADERS_FILE})
 
 
 def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
     """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed.
 
-    ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt in static/ replaces the generated one.
+    ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt or _headers
+    in static/ replaces the generated one.
     """
     site, memo = plan.site, {}
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
@@ -39,7 +41,7 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
         ("besok.csv", every, partial(render_csv, site)),
         (COMMENT_TARGETS, every, partial(render_comment_targets, site)),
     ]
-    outputs = [(file, fp, make) for file, fp, make in outputs if not (file == OVERRIDABLE and file in static.files)]
+    outputs = [(file, fp, make) for file, fp, make in outputs if not (file in OVERRIDABLE and file in static.files)]
     files = {file: REUSE if previous.unchanged(file, fingerprint) else make() for file, fingerprint, make in outputs}
     return put_all(sink, files, {file: fingerprint for file, fingerprint, _ in outputs}, bar)
 

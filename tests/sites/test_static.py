@@ -47,10 +47,11 @@ def test_assets_have_hashed_urls_under_the_base_path_and_a_css_edit_changes_them
     assert not (out / before[0].removeprefix("/aterbesok/")).exists(), "the old name is gone with the old bytes"
 
 
-def test_a_static_robots_txt_replaces_the_generated_one(tmp_path):
-    root = make_site(tmp_path, POSTS, files={"static/robots.txt": "User-agent: *\nDisallow: /\n"})
+def test_a_static_robots_txt_or_headers_file_replaces_the_generated_one(tmp_path):
+    root = make_site(tmp_path, POSTS, files={"static/robots.txt": "User-agent: *\nDisallow: /\n", "static/_headers": "/*\n  X-Egen: ja\n"})
     out = build(root, tmp_path / "out")
     assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    assert (out / "_headers").read_text(encoding="utf-8") == "/*\n  X-Egen: ja\n"
     (root / "static/robots.txt").unlink()
     build(root, out)
     assert "Sitemap: " in (out / "robots.txt").read_text(encoding="utf-8"), "the generated one is back"
