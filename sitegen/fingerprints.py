@@ -48,17 +48,12 @@ def bytes_digest(*chunks: bytes) -> str:
     return h.hexdigest()
 
 
-def text_digest(text: str) -> str:
-    """A hash of one text, such as what Pagefind reads of a page."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def tree_digest(folder: Path) -> str:
-    """Hash of every file's path and bytes under ``folder``."""
+def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """Hash of the path and bytes of every file under ``folder`` (only those ending in ``suffixes``, if given)."""
     h = hashlib.blake2b(digest_size=16)
     if folder.is_dir():
         for p in sorted(folder.rglob("*")):
-            if p.is_file():
+            if p.is_file() and (suffixes is None or p.suffix in suffixes) and "__pycache__" not in p.parts:
                 h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -76,11 +71,7 @@ def generator_digest() -> str:
 
 def code_digest(package: Path) -> str:
     """Hash of every code and data file of a package (its .py, .js and .csv files)."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in sorted(package.rglob("*")):
-        if p.suffix in (".py", ".js", ".csv") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    return tree_digest(package, (".py", ".js", ".csv"))
 
 
 def cache_key(*settings: Any) -> str:

@@ -41,7 +41,6 @@ STATE = "state.pickle"
 _BROKEN = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, KeyError, TypeError, ValueError)
 
 
-
 class Recorded(NamedTuple):
     """What an output file was made from, and the file as it was written.
 
@@ -86,11 +85,10 @@ class PreviousBuild:
 
     def unchanged(self, file: str, fingerprint: str) -> bool:
         """The output was made from the same inputs and is still on disk as it was written."""
-        rec = self.state.outputs.get(file)
-        return rec is not None and rec[0] == fingerprint and file not in self.touched()
+        return file in self.reusable({file: fingerprint})
 
     def reusable(self, fingerprints: Mapping[str, str]) -> frozenset[str]:
-        """The outputs of ``fingerprints`` (file -> fingerprint) that are ``unchanged``, in one pass over many."""
+        """The outputs of ``fingerprints`` (file -> fingerprint) made from the same inputs and still on disk as written."""
         outputs, touched = self.state.outputs, self.touched()
         return frozenset(file for file, fp in fingerprints.items()
                          if (rec := outputs.get(file)) is not None and rec[0] == fp and file not in touched)

@@ -42,8 +42,10 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
         (COMMENT_TARGETS, every, partial(render_comment_targets, site)),
     ]
     outputs = [(file, fp, make) for file, fp, make in outputs if not (file in OVERRIDABLE and file in static.files)]
-    files = {file: REUSE if previous.unchanged(file, fingerprint) else make() for file, fingerprint, make in outputs}
-    return put_all(sink, files, {file: fingerprint for file, fingerprint, _ in outputs}, bar)
+    made = {file: fingerprint for file, fingerprint, _ in outputs}
+    kept = previous.reusable(made)
+    files = {file: REUSE if file in kept else make() for file, _, make in outputs}
+    return put_all(sink, files, made, bar)
 
 
 def comment_targets(site: Site) -> dict[str, tuple[str, bool]]:

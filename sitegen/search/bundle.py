@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sitegen import fingerprints
 from sitegen.output.cache import PreviousBuild, SearchRecord
 from sitegen.output.staging import Produced, Sink
-from sitegen.search.pagefind import index_shard, indexed_part, search_key, write_shard
+from sitegen.search.pagefind import index_shard, read_indexed_part, search_key, write_shard
 from sitegen.site.plan import SitePlan
 from sitegen.site.shards import shard_folders, shard_sizes
 
@@ -96,8 +96,8 @@ def search_bundle(plan: SitePlan, sink: Sink, previous: PreviousBuild, cancelled
                 if before and before[0] == page_fingerprints[f]:
                     pages[f] = before
                 else:
-                    texts[f] = indexed_part(sink.current(f).read_text(encoding="utf-8"))
-                    pages[f] = (page_fingerprints[f], fingerprints.text_digest(texts[f]))
+                    texts[f] = read_indexed_part(sink.current(f))
+                    pages[f] = (page_fingerprints[f], fingerprints.bytes_digest(texts[f].encode("utf-8")))
             fingerprint = fingerprints.search_shard(key, folder, shard, folder == folders[-1], [(f, pages[f][1]) for f in files])
             before = before_search.shards.get(folder)
             if before and before[0] == fingerprint and all(previous.unchanged(f, fingerprint) for f in before[1]):
@@ -107,7 +107,7 @@ def search_bundle(plan: SitePlan, sink: Sink, previous: PreviousBuild, cancelled
                 continue
             for f in files:  # the pages not read back above: their text is needed now
                 if f not in texts:
-                    texts[f] = indexed_part(sink.current(f).read_text(encoding="utf-8"))
+                    texts[f] = read_indexed_part(sink.current(f))
             scratch = write_shard(texts, site.urls.base_path, shard)
             waiting.append((folder, fingerprint, runner.submit(index_shard, scratch, folder == folders[-1])))
             if len(waiting) > 1:  # one shard indexing, one ready: no more written ahead
