@@ -50,8 +50,8 @@ def find_static(root: Path) -> StaticFiles:
             if rel.startswith(ASSETS):
                 published = hashed_name(rel, path.read_bytes())
                 assets[rel] = published
-            elif not os.access(path, os.R_OK):
-                raise PermissionError(13, "Permission denied")
+            elif not os.access(path, os.R_OK):  # copied at the end of the build: find out now
+                raise PermissionError(13, "Permission denied", str(path))
         except OSError as exc:
             errors.append(SourceError(shown, 0, f"cannot be read ({exc.strerror or exc}); make it readable or remove it"))
             continue
@@ -65,7 +65,7 @@ def find_static(root: Path) -> StaticFiles:
 def hashed_name(rel: str, data: bytes) -> str:
     """'assets/style.css' -> 'assets/style.<hash>.css': the name changes whenever the bytes do."""
     path = PurePosixPath(rel)
-    stem, suffix = (path.name.split(".", 1) + [""])[:2] if not path.name.startswith(".") else (path.name, "")
     tag = fingerprints.bytes_digest(data)[:HASH_LENGTH]
-    name = f"{stem}.{tag}.{suffix}" if suffix else f"{stem}.{tag}"
+    stem, dot, suffix = path.name.partition(".")
+    name = f"{stem}.{tag}{dot}{suffix}" if stem else f"{path.name}.{tag}"  # a dotfile keeps its whole name
     return str(path.with_name(name))

@@ -131,14 +131,15 @@ def plan_site(
     """
     posts, pages = content
     structure = fingerprints.structure(inputs, posts, pages, comments)
+    shards = len(shard_sizes(len(posts)))  # the search page merges them
     if known is not None and known.structure == structure:
         site = known.site.with_posts({p.key: p for p in posts})
         changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
-        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, len(shard_sizes(len(posts))))
+        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, shards)
         return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
     site = build_index(config, registry, Urls.for_config(config), posts, pages)
     jobs = plan_pages(site)
     shared = fingerprints.shared(inputs, site)
     listing = fingerprints.listing(site)
-    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing, len(shard_sizes(len(posts)))))
+    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing, shards))
     return SitePlan(structure, site, jobs, shared, listing, page_fingerprints)
