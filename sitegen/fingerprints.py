@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sitegen.site.index import Site
     from sitegen.site.plan import PageJob
 
-FORMAT = 12  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+FORMAT = 13  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site; each is imported by the build anyway
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3")
 
@@ -241,6 +241,21 @@ def feed(site: Site, shared_key: str, path: str, ref: tuple, memo: dict[str, tup
 def every_page(shared_key: str, listing_key: str, jobs: Iterable[PageJob]) -> str:
     """What the outputs that list every page or post are made from (sitemap, open data, comment targets)."""
     return digest(shared_key, listing_key, [j.path for j in jobs])
+
+
+def image(content: str, widths: tuple[int, ...], formats: tuple[str, ...], quality: int) -> str:
+    """The files made from one image: its bytes, the widths and formats, the quality, and the code and
+    libraries that make them. Not the rest of sitegen: a new version does not mean processing every photo again."""
+    return digest("image", content, widths, formats, quality, _image_code())
+
+
+@functools.cache
+def _image_code() -> str:
+    from PIL import __version__, features
+
+    package = Path(__file__).parent
+    code = [tree_digest(package / "images", (".py",)), bytes_digest((package / "content" / "pictures.py").read_bytes())]
+    return digest(code, __version__, [features.version(name) for name in ("jpg", "webp", "zlib", "littlecms2")])
 
 
 def search_shard(search_key: str, folder: str, shard: int, root: bool, texts: list[tuple[str, str]]) -> str:

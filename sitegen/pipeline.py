@@ -1,4 +1,4 @@
-"""The one sequencing function: config → content → comments → site → render (search beside it) → output.
+"""The one sequencing function: config → content → comments → site → images → render (search beside it) → output.
 
 ``build`` reads top to bottom as the list of stages. Each stage is a function of one package that
 takes typed data and returns typed data; the stages that make files put them into the sink
@@ -19,6 +19,7 @@ from sitegen.comments.published import published_comments
 from sitegen.config.settings import Config, load_config
 from sitegen.content.read import read_content
 from sitegen.content.registry import Registry, load_registry
+from sitegen.images.stage import make_images
 from sitegen.output.cache import CACHE_DIR, next_state, previous_build, publish, save
 from sitegen.output.links import link_checker
 from sitegen.output.staging import WriteReport, check_output_dir, open_sink
@@ -99,6 +100,8 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
         timings.lap("index")  # the index, the plan and the template environment
         with open_sink(out, link_checker(plan.site) if dry_run else None) as sink:
+            images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
+            timings.lap("images")
             pages = render_pages(plan, env, comments, sink, previous, bar)
             timings.lap("render")
             with search_index(plan, sink, previous) as indexing:  # Pagefind runs beside the next stage
@@ -106,12 +109,12 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                 timings.lap("outputs")
             search = indexing.result()
             timings.lap("search")
-            made = pages + outputs + search.produced
+            made = images.produced + pages + outputs + search.produced
             produced = made + copy_static(opts.root, plan.site, content.static, made, plan.sources, sink, bar)
             removed = publish(sink, produced, previous)
         timings.lap("write")
         if use_cache and not dry_run:
-            save(previous, next_state(previous, content, plan, produced, search.record, out))
+            save(previous, next_state(previous, content, plan, produced, search.record, images.seen, out))
             timings.lap("cache")
     reused = previous.state.plan is not None and previous.state.plan.structure == plan.structure
     write = WriteReport(produced.written, len(produced.files) - produced.written, removed)

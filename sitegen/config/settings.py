@@ -48,6 +48,14 @@ class CommentsConfig:
 
 
 @dataclass(frozen=True)
+class ImagesConfig:
+    """How photos are published: the widths each is made in, and the encoders' quality."""
+
+    widths: tuple[int, ...]  # ascending; an image is never made wider than it is
+    quality: int  # JPEG and WebP quality, 1-100
+
+
+@dataclass(frozen=True)
 class Config:
     """The validated site configuration."""
 
@@ -64,6 +72,7 @@ class Config:
     plan_areas: tuple[PlanArea, ...]
     extra_front_matter: tuple[str, ...]
     comments: CommentsConfig
+    images: ImagesConfig
     digest: str  # hash of the config file's bytes, for caches
 
     @property
@@ -162,6 +171,7 @@ TOP_FIELDS = {
     "plan_areas": Field((list,)),
     "extra_front_matter": Field((list,), []),
     "comments": Field((dict,), {}),
+    "images": Field((dict,), {}),
 }
 URL_FIELDS = {
     "post": Field((str,), "{year}/{month}/{slug}/", _post_pattern),
@@ -177,6 +187,27 @@ COMMENT_FIELDS = {
     "endpoint": Field((str,), "/kommentar/", _endpoint),
     "rate_limit_per_minute": Field((int,), 5, _positive),
     "dir": Field((str,), "comments"),
+}
+MAX_WIDTH = 8000  # wider than any screen shows; a typo such as 16000 would make huge files
+
+
+def _widths(value: list) -> str | None:
+    if not value or not all(isinstance(w, int) and not isinstance(w, bool) for w in value):
+        return "must list whole numbers of pixels, e.g. [480, 960, 1600]"
+    if any(not 16 <= w <= MAX_WIDTH for w in value):
+        return f"must each be between 16 and {MAX_WIDTH} pixels"
+    if len(set(value)) != len(value):
+        return "lists a width twice"
+    return None
+
+
+def _quality(value: int) -> str | None:
+    return None if 1 <= value <= 100 else "must be between 1 and 100"
+
+
+IMAGE_FIELDS = {
+    "widths": Field((list,), [480, 960, 1600], _widths),
+    "quality": Field((int,), 80, _quality),
 }
 PLAN_AREA_FIELDS = {"name": Field((str,)), "description": Field((str,))}
 
@@ -200,6 +231,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
     top = validate_mapping(doc, (), doc.data if doc.data is not None else {}, TOP_FIELDS, CONFIG_FILE, errors)
     urls = validate_mapping(doc, ("urls",), top.get("urls", {}), URL_FIELDS, CONFIG_FILE, errors)
     comments = validate_mapping(doc, ("comments",), top.get("comments", {}), COMMENT_FIELDS, CONFIG_FILE, errors)
+    images = validate_mapping(doc, ("images",), top.get("images", {}), IMAGE_FIELDS, CONFIG_FILE, errors)
     areas = _plan_areas(doc, top.get("plan_areas", []), errors)
     extra = _extra_keys(doc, top.get("extra_front_matter", []), errors)
     segments = {k: v for k, v in urls.items() if k != "post"}
@@ -224,6 +256,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
         plan_areas=areas,
         extra_front_matter=extra,
         comments=CommentsConfig(**comments),
+        images=ImagesConfig(tuple(sorted(images["widths"])), images["quality"]),
         digest=digest,
     )
 

@@ -15,7 +15,9 @@ from sitegen.config.urls import Urls
 from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
 from sitegen.content.frontmatter import PageMeta, PostMeta, check_page, check_post
 from sitegen.content.markdown import Rendered, render, shorten
+from sitegen.content.pictures import Cover, Place, cover
 from sitegen.content.registry import Registry
+from sitegen.content.static import STATIC_DIR
 from sitegen.errors import BuildError, SourceError
 
 POSTS_DIR = "posts"
@@ -31,6 +33,11 @@ class SourceFile(NamedTuple):
     kind: str  # 'post' or 'page'
     assets: tuple[str, ...]  # files beside a folder's index.md, relative to that folder
 
+    @property
+    def root(self) -> Path:
+        """The project folder: ``path`` less ``rel``."""
+        return Path(self.path[: len(self.path) - len(self.rel)])
+
 
 @dataclass(frozen=True)
 class Document:
@@ -40,7 +47,7 @@ class Document:
     meta: YamlDocument
     body: str
     body_line: int  # line of the file where the body starts
-    digest: str  # hash of the file's bytes and its assets' bytes
+    raw: bytes  # the file as read, for its digest
 
 
 def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
@@ -68,12 +75,10 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
 
 def read_document(source: SourceFile) -> Document:
     """Read one source; raise BuildError naming the file and line for unreadable input."""
-    path = Path(source.path)
-    raw = path.read_bytes()
-    assets = [chunk for asset in source.assets for chunk in (asset.encode(), (path.parent / asset).read_bytes())]
+    raw = Path(source.path).read_bytes()
     text = decode_text(raw, source.rel)
     meta, body, body_line = split_front_matter(text, source.rel)
-    return Document(source, meta, body, body_line, fingerprints.bytes_digest(raw, *assets))
+    return Document(source, meta, body, body_line, raw)
 
 
 # the '---' lines around front matter; spaces after the dashes are invisible in an editor, so allowed
@@ -113,9 +118,11 @@ class Post:
     url: str  # site path, e.g. '2017/03/aterbesok-i-finspang/'
     body: bytes  # the rendered body, zlib-compressed UTF-8 (see ``html``)
     summary: str  # plain text: front-matter summary or the first paragraph
-    assets: tuple[str, ...]  # files to copy beside the post's index.html
-    digest: str  # hash of the source bytes (and assets)
+    assets: tuple[str, ...]  # files published beside the post's index.html
+    digest: str  # hash of the source bytes and the rendered body (which shows its images' names and sizes)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
+    cover: Cover | None  # the first image it shows, for previews where it is shared
+    depends: tuple[str, ...]  # files of static/ the body shows, from the project root: a change means reading it again
     meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
 
     @property
@@ -142,17 +149,19 @@ class Page:
     assets: tuple[str, ...]
     digest: str
     links: tuple[tuple[str, int], ...]
+    cover: Cover | None
+    depends: tuple[str, ...]
 
 
 def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post:
     """Read, validate and render one post; raise BuildError with every problem in it."""
     doc, errors = read_document(source), _asset_problems(source)
     meta = check_post(doc.meta, source.rel, source.key, config, registry, errors)
-    rendered = _render_body(doc, config.base_path, errors)
+    url = urls.post(meta.date, meta.slug) if meta is not None else ""  # with errors it is never shown
+    rendered = _render_body(doc, config, url, errors)
     _raise_if(errors, meta)
     fields = _shared_fields(source, doc, rendered, meta.summary)
     fields["body"] = zlib.compress(fields.pop("html").encode("utf-8"))
-    url = urls.post(meta.date, meta.slug)
     meta_digest = fingerprints.post_metadata(source.key, source.rel, meta, url, fields["summary"], source.assets)
     return Post(meta=meta, url=url, meta_digest=meta_digest, **fields)
 
@@ -161,9 +170,10 @@ def load_page(source: SourceFile, config: Config) -> Page:
     """Read, validate and render one standalone page."""
     doc, errors = read_document(source), _asset_problems(source)
     meta = check_page(doc.meta, source.rel, source.key, errors)
-    rendered = _render_body(doc, config.base_path, errors)
+    url = f"{meta.slug}/" if meta is not None else ""
+    rendered = _render_body(doc, config, url, errors)
     _raise_if(errors, meta)
-    return Page(meta=meta, url=f"{meta.slug}/", **_shared_fields(source, doc, rendered, meta.summary))
+    return Page(meta=meta, url=url, **_shared_fields(source, doc, rendered, meta.summary))
 
 
 def _raise_if(errors: list[SourceError], meta: object | None) -> None:
@@ -179,8 +189,10 @@ def _shared_fields(source: SourceFile, doc: Document, rendered: Rendered, summar
         "html": rendered.html,
         "summary": summary.strip() if summary else shorten(rendered.first_paragraph),
         "assets": source.assets,
-        "digest": doc.digest,
+        "digest": fingerprints.bytes_digest(doc.raw, rendered.html.encode("utf-8")),
         "links": tuple((href, doc.body_line + line) for href, line in rendered.links),
+        "cover": cover(rendered.pictures),
+        "depends": tuple(dict.fromkeys(pic.source for pic, _ in rendered.pictures if pic.source.startswith(f"{STATIC_DIR}/"))),
     }
 
 
@@ -199,11 +211,10 @@ def _asset_problems(source: SourceFile) -> list[SourceError]:
     ]
 
 
-def _render_body(doc: Document, base_path: str, errors: list[SourceError]) -> Rendered:
-    rendered = render(doc.body, base_path)
-    for line in rendered.images_without_alt:
-        errors.append(
-            SourceError(doc.source.rel, doc.body_line + line,
-                        "image without alt text: describe it, e.g. ![Deltagarna vid mötet](bild.jpg)")
-        )
+def _render_body(doc: Document, config: Config, url: str, errors: list[SourceError]) -> Rendered:
+    """The body as HTML, its images looked up beside it (or in static/); their problems go to ``errors``."""
+    source = doc.source
+    place = Place(source.root, source.rel, url, source.assets, config.images.widths)
+    rendered = render(doc.body, config.base_path, place)
+    errors.extend(SourceError(source.rel, doc.body_line + line, message) for line, message in rendered.problems)
     return rendered

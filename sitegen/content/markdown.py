@@ -12,6 +12,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen.config.urls import slug
+from sitegen.content.pictures import ImageProblem, Picture, Place, markup, published_url
 
 # ids the page templates use; a heading that slugs to one of them gets a prefix
 RESERVED_IDS = frozenset(
@@ -21,6 +22,7 @@ RESERVED_IDS = frozenset(
 # /kommun/ (lan-14), the search page (sok-ord), and the footnote plugin's fn1/fnref1
 RESERVED_ID_FAMILIES = re.compile(r"(?:kf|kommentar|lan|sok)-|fn(?:ref)?\d+$")
 SUMMARY_LENGTH = 300
+NO_ALT = "image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)"
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,9 @@ class Rendered:
 
     html: str
     first_paragraph: str  # plain text, for the default summary
-    images_without_alt: tuple[int, ...]  # body-relative line numbers (0-based)
+    problems: tuple[tuple[int, str], ...]  # (0-based body line, message): images without alt text or a file
     links: tuple[tuple[str, int], ...]  # (href, 0-based body line) of every link and image
+    pictures: tuple[tuple[Picture, str], ...] = ()  # every image shown, in order, with its alt text
 
 
 def _heading_slug(text: str) -> str:
@@ -70,6 +73,10 @@ def _render_link_open(self, tokens, idx, options, env):
 def _render_image(self, tokens, idx, options, env):
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
+    pic = env["pictures"].get(src)
+    if pic is not None:
+        alt = self.renderInlineAsText(token.children, options, env)
+        return markup(pic, env["url"], alt, str(token.attrGet("title") or ""), token.meta.get("block", False))
     if _site_absolute(src):
         token.attrSet("src", env["base_path"] + src[1:])
     return self.image(tokens, idx, options, env)
@@ -106,33 +113,60 @@ def _render_footnote_anchor(self, tokens, idx, options, env):
     return f' <a href="#{ref}" class="footnote-backref" aria-label="Tillbaka till texten">↩</a>'
 
 
-def render(body: str, base_path: str = "/") -> Rendered:
-    """Render a Markdown body; site-absolute links ('/kommun/') are placed under ``base_path``."""
+def render(body: str, base_path: str = "/", place: Place | None = None) -> Rendered:
+    """Render a Markdown body; site-absolute links ('/kommun/') are placed under ``base_path``.
+
+    With ``place``, every image is looked up there and shown as a ``<picture>`` of its published
+    files; one alone in its paragraph becomes a ``<figure>``, its title the caption.
+    """
     md = parser()
-    env: dict = {"base_path": base_path}
+    pictures: dict[str, Picture | None] = {}
+    env: dict = {"base_path": base_path, "pictures": pictures, "url": published_url(base_path)}
     tokens = md.parse(body, env)
     _shift_headings(tokens)
     first = ""
-    no_alt: list[int] = []
+    problems: list[tuple[int, str]] = []
     links: list[tuple[str, int]] = []
+    shown: list[tuple[Picture, str]] = []
     line = 0
     for i, tok in enumerate(tokens):
         if tok.map:
             line = tok.map[0]
         if tok.type == "paragraph_open" and not first and tokens[i + 1].children is not None:
             first = _plain(tokens[i + 1].children)
+        _mark_figure(tokens, i)
         child_line = line  # a paragraph spans lines: count its line breaks
         for child in tok.children or ():
             if child.type in ("softbreak", "hardbreak"):
                 child_line += 1
             elif child.type == "image":
+                src = str(child.attrGet("src") or "")
                 if not child.content.strip():
-                    no_alt.append(child_line)
-                links.append((str(child.attrGet("src") or ""), child_line))
+                    problems.append((child_line, NO_ALT))
+                if place is not None and src not in pictures:
+                    try:
+                        pictures[src] = place.resolve(src)
+                    except ImageProblem as exc:
+                        pictures[src] = None
+                        problems.append((child_line, exc.message))
+                    if pictures[src] is not None:
+                        shown.append((pictures[src], child.content))
+                links.append((src, child_line))
             elif child.type == "link_open":
                 links.append((str(child.attrGet("href") or ""), child_line))
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html, first, tuple(no_alt), tuple(links))
+    return Rendered(html, first, tuple(problems), tuple(links), tuple(shown))
+
+
+def _mark_figure(tokens: list[Token], i: int) -> None:
+    """An image alone in a shown paragraph is a figure: the paragraph's <p> gives way to the image's <figure>."""
+    tok = tokens[i]
+    if tok.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open" or tokens[i - 1].hidden:
+        return
+    parts = [c for c in tok.children or () if not (c.type == "text" and not c.content.strip())]
+    if len(parts) == 1 and parts[0].type == "image":
+        parts[0].meta["block"] = True
+        tokens[i - 1].hidden = tokens[i + 1].hidden = True
 
 
 def _shift_headings(tokens: list[Token]) -> None:

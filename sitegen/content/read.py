@@ -20,7 +20,7 @@ from sitegen.progress import ProgressBar
 RACY_NS = 2_000_000_000
 RACY = ("racy",)  # the signature of a source changed too recently to trust its size and mtime
 
-Signature = tuple[tuple[int, int, int], ...]  # (size, mtime_ns, inode) of a source and each of its assets
+Signature = tuple[tuple[int, int, int], ...]  # (size, mtime_ns, inode) of a source, each of its assets and the static files it shows
 Known = tuple[Signature | tuple[str], Post | Page]  # a source's signature (or RACY) and what was read from it
 
 
@@ -52,6 +52,16 @@ def stat_signature(paths: list[str]) -> Signature:
     return tuple(sig)
 
 
+def with_depends(root: Path, signature: Signature, record: Post | Page) -> Signature | None:
+    """``signature`` and those of the files of static/ the record's body shows; None if one is gone."""
+    if not record.depends:  # nearly every post: nothing more to look at
+        return signature
+    try:
+        return signature + stat_signature([os.path.join(root, rel) for rel in record.depends])
+    except OSError:
+        return None
+
+
 def scan_sources(root: Path) -> list[tuple[SourceFile, Signature]]:
     """Every post and page source with the size, mtime and inode of it and its assets."""
     return [
@@ -75,7 +85,7 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
     todo: list[SourceFile] = []
     for source, signature in scanned:  # one plain pass: this runs over every post on every build
         hit = known.get(source.rel)
-        if hit is not None and hit[0] == signature:
+        if hit is not None and hit[0][: len(signature)] == signature and hit[0] == with_depends(root, signature, hit[1]):
             records[source.rel] = hit[1]
         else:
             todo.append(source)
@@ -88,10 +98,11 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
     for source, signature in scanned:
         record = records.get(source.rel)
         if record is not None:
+            full = with_depends(root, signature, record)
             # a file changed within the clock's resolution of now may change again with the same
             # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
-            fresh = any(mtime > racy for _, mtime, _ in signature)
-            seen[source.rel] = (RACY if fresh else signature, record)
+            fresh = full is None or any(mtime > racy for _, mtime, _ in full)
+            seen[source.rel] = (RACY if fresh else full, record)
             (posts if source.kind == "post" else pages).append(record)
     try:
         static = find_static(root)

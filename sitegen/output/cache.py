@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sitegen.content.documents import Page, Post
-from sitegen.content.read import Known, SiteContent
+from sitegen.content.pictures import ImageFile
+from sitegen.content.read import Known, Signature, SiteContent
 from sitegen.fingerprints import digest
 from sitegen.output.staging import Produced, Sink
 from sitegen.parallel import beside, collector_paused, frozen_heap, loading
@@ -61,6 +62,14 @@ class SearchRecord:
     pages: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # post page -> (page fingerprint, text digest)
 
 
+class SeenImage(NamedTuple):
+    """An image file as the last build found it: its signature, the digest of its bytes and its header."""
+
+    signature: Signature
+    digest: str
+    file: ImageFile
+
+
 @dataclass(frozen=True)
 class BuildState:
     """What one build leaves for the next with the same settings and output folder."""
@@ -71,6 +80,7 @@ class BuildState:
     files: tuple[str, ...] = ()  # every file the build wrote, so those gone since can be removed
     plan: SitePlan | None = None  # the index and plan, reused when only post bodies changed
     search: SearchRecord = field(default_factory=SearchRecord)
+    images: Mapping[str, SeenImage] = field(default_factory=dict)  # image file, from the project root -> as seen
 
 
 @dataclass(frozen=True)
@@ -189,7 +199,7 @@ def _load(folder: Path, key: str) -> tuple[BuildState, dict, tuple]:
         return BuildState(key), {}, ()
     if plan is not None:
         plan = replace(plan, fingerprints=body["fingerprints"])
-    return BuildState(key, sources, body["outputs"], body["files"], plan, body["search"]), stored, identity
+    return BuildState(key, sources, body["outputs"], body["files"], plan, body["search"], body["images"]), stored, identity
 
 
 def _header(f, key: str) -> tuple[tuple, dict | None]:
@@ -241,7 +251,8 @@ def save(previous: PreviousBuild, state: BuildState) -> None:
                   "signatures": {rel: sig for rel, (sig, _) in state.sources.items()}}
         fingerprints = dict(state.plan.fingerprints) if state.plan is not None else {}
         outputs = {file: tuple(record) for file, record in state.outputs.items()}  # see Recorded
-        body = {"outputs": outputs, "files": state.files, "fingerprints": fingerprints, "search": state.search}
+        body = {"outputs": outputs, "files": state.files, "fingerprints": fingerprints, "search": state.search,
+                "images": dict(state.images)}
 
         def dump(f) -> None:
             pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -295,7 +306,7 @@ def publish(sink: Sink, produced: Produced, previous: PreviousBuild) -> int:
 
 
 def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, produced: Produced,
-               search: SearchRecord, out: Path) -> BuildState:
+               search: SearchRecord, images: Mapping[str, SeenImage], out: Path) -> BuildState:
     """What this build leaves for the next: the sources it saw and every output as it now is on disk."""
     recorded = {}
     folder = str(out)
@@ -305,4 +316,4 @@ def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, pr
         else:
             st = os.stat(os.path.join(folder, file))
             recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
-    return BuildState(previous.state.key, content.sources, recorded, tuple(sorted(produced.files)), plan, search)
+    return BuildState(previous.state.key, content.sources, recorded, tuple(sorted(produced.files)), plan, search, images)

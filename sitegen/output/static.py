@@ -1,10 +1,12 @@
-"""Files published as they are: everything in static/ at the site root, and the files beside folder posts and pages."""
+"""Files published as they are: everything in static/ at the site root, and the files beside folder posts and
+pages, but the images, which the images stage publishes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
+from sitegen.content.pictures import image_kind, static_image
 from sitegen.content.static import StaticFiles
 from sitegen.errors import BuildError, SourceError
 from sitegen.output.staging import Content, Produced, Sink, put_all
@@ -22,10 +24,11 @@ def copy_static(root: Path, site: Site, static: StaticFiles, made: Produced, own
     """
     beside = files_beside_posts(root, site)
     owners = {**owners, **{rel: source for rel, (_, source) in beside.items()}}
-    clashes = sorted(static.files.keys() & (made.files | beside.keys()))
+    copied = {rel: path for rel, path in static.files.items() if not static_image(rel)}
+    clashes = sorted(copied.keys() & (made.files | beside.keys()))
     if clashes:
         raise BuildError([SourceError(static.sources[rel], 0, _clash(rel, owners)) for rel in clashes])
-    files: dict[str, Content] = {**static.files, **{rel: path for rel, (path, _) in beside.items()}}
+    files: dict[str, Content] = {**copied, **{rel: path for rel, (path, _) in beside.items()}}
     return put_all(sink, files, {}, bar)
 
 
@@ -36,10 +39,10 @@ def _clash(rel: str, owners: Mapping[str, str]) -> str:
 
 
 def files_beside_posts(root: Path, site: Site) -> dict[str, tuple[Path, str]]:
-    """Published path -> (file, the post or page it is beside) of every file beside a folder post or page."""
+    """Published path -> (file, the post or page it is beside) of every file but an image beside a folder post or page."""
     files: dict[str, tuple[Path, str]] = {}
     for item in (*site.posts, *site.pages):
         if item.assets:  # most posts are single files: no path to make
             folder = (root / item.source).parent
-            files.update((item.url + asset, (folder / asset, item.source)) for asset in item.assets)
+            files.update((item.url + asset, (folder / asset, item.source)) for asset in item.assets if image_kind(asset) is None)
     return files

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from imagetools import picture_bytes
 from sitetools import SUB_PATH_URL, build, make_site, post_text
 
 PER_PAGE = 2
@@ -45,9 +46,9 @@ POSTS: dict[str, str | bytes] = {
         municipality="Borås",
         plan_areas=["Medskapande", "Samverkan"],
         tags=["SiSam"],
-        body="Barn och unga är med och formar stödet.\n\n![Karta över Borås med träffpunkterna](karta.png)\n",
+        body="Barn och unga är med och formar stödet.\n\n![Karta över Borås med träffpunkterna](karta.png \"Träffpunkterna i Borås\")\n",
     ),
-    "2017-02-14-boras/karta.png": b"\x89PNG\r\n\x1a\n-fixture-",
+    "2017-02-14-boras/karta.png": picture_bytes((1000, 750), "PNG"),
     "2017-03-14-finspang.md": post_text(
         "Återbesök i Finspång",
         "2017-03-14",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sitetools import hrefs, html_files, main_html, main_text, outline, scan_html, tags
+from imagetools import metadata_left
+from sitetools import SUB_PATH_URL, hrefs, html_files, main_html, main_text, outline, scan_html, tags
 
 from sitegen.content.registry import load_registry
 from sitegen.site.collate import sort_key
@@ -181,11 +182,27 @@ def test_related_visits_never_the_post_itself(site):
     assert related[0] == href("2016/10/boras-onskar-socionomutbildning/")  # same municipality ranks first
 
 
-def test_folder_post_image_is_copied_beside_it(site):
+def test_folder_post_image_is_published_beside_it_in_each_width_without_metadata(site):
     path = "2017/02/fokus-pa-medskapande-i-boras/"
-    assert (site.out / path / "karta.png").read_bytes() == (site.root / "posts/2017-02-14-boras/karta.png").read_bytes()
+    made = sorted(p.name for p in (site.out / path).iterdir() if p.name != "index.html")
+    assert made == ["karta-480.png", "karta-480.webp", "karta-960.png", "karta-960.webp", "karta.png", "karta.webp"]
+    assert metadata_left((site.root / "posts/2017-02-14-boras/karta.png").read_bytes())
+    assert all(metadata_left((site.out / path / name).read_bytes()) == [] for name in made)
     images = [a for tag, a in tags(main_html(site.page(path))) if tag == "img"]
-    assert [(i.get("src"), i.get("alt")) for i in images] == [("karta.png", "Karta över Borås med träffpunkterna")]
+    folder = href(path)
+    assert [(i.get("src"), i.get("alt"), i.get("width"), i.get("height"), i.get("loading")) for i in images] == [
+        (f"{folder}karta.png", "Karta över Borås med träffpunkterna", "1000", "750", "lazy")]
+    assert images[0]["srcset"] == f"{folder}karta-480.png 480w, {folder}karta-960.png 960w, {folder}karta.png 1000w"
+    figure = main_html(site.page(path))
+    assert "<figcaption>Träffpunkterna i Borås</figcaption>" in figure
+
+
+def test_a_post_with_an_image_is_previewed_with_it(site):
+    html = site.page("2017/02/fokus-pa-medskapande-i-boras/")
+    assert f'<meta property="og:image" content="{SUB_PATH_URL}2017/02/fokus-pa-medskapande-i-boras/karta.png">' in html
+    assert '<meta property="og:image:width" content="1000">' in html
+    assert '<meta property="og:image:alt" content="Karta över Borås med träffpunkterna">' in html
+    assert "og:image" not in site.page("2017/03/aterbesok-i-finspang/")
 
 
 def test_duplicate_headings_get_distinct_ids(site):

@@ -1,9 +1,10 @@
 """A build equals a clean build of the same inputs in a fresh copy, whatever the checkout built before.
 
 The other options of a build (base URL, drafts, comment endpoint, output folder) and edits to a
-template, config.yaml, a post and a static file are varied at random between builds in one
-checkout; after each build the output is compared, byte for byte, with a build of a fresh copy of
-the same sources, which has no cache of any kind.
+template, config.yaml, a post, a static file and the images (added, changed, removed, the widths
+changed, an image of static/ that a post shows changed) are varied at random between builds in
+one checkout; after each build the output is compared, byte for byte, with a build of a fresh copy
+of the same sources, which has no cache of any kind (no store of processed images either).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from imagetools import picture_bytes
 from sitetools import make_site, post_text, read_tree
 
 from sitegen import pipeline
@@ -21,7 +23,8 @@ from sitegen import pipeline
 BASE_URLS = [None, "https://example.org/", "https://example.org/aterbesok/", "http://127.0.0.1:8000/forhandsvisning/"]
 ENDPOINTS = [None, "/kommentar/", "https://kommentarer.example.org/ta-emot"]
 OUTPUTS = ["_site", "public", ".sitegen-cache/serve"]  # the last is where serve builds
-EDITS = [None, "template", "config", "post", "static"]
+EDITS = [None, "template", "config", "post", "static", "image-add", "image-change", "image-remove", "widths", "static-image"]
+WIDTHS = ["[480, 960, 1600]", "[300, 700]", "[640]"]
 LEFT_OUT = {"_site", "public", ".sitegen-cache"}  # what a fresh copy of the sources does not have
 
 STEP = st.fixed_dictionaries({
@@ -35,17 +38,21 @@ STEP = st.fixed_dictionaries({
 
 def _site(tmp: Path) -> Path:
     posts = {
-        "2017-03-finspang.md": post_text(title="Återbesök i Finspång", date="2017-03-14", municipality="Finspång",
-                                         plan_areas="[Samverkan]", tags="[SiSam]"),
+        "2017-03-finspang/index.md": post_text(title="Återbesök i Finspång", date="2017-03-14", municipality="Finspång",
+                                               plan_areas="[Samverkan]", tags="[SiSam]",
+                                               body="Samverkan.\n\n![Deltagarna](foto.jpg \"Mötet\")\n"),
+        "2017-03-finspang/foto.jpg": picture_bytes((1000, 750)),
         "2018-05-boras.md": post_text(title="Återbesök i Borås", date="2018-05-02", municipality="Borås",
                                       plan_areas="[Barns skolgång]", tags="[Skolfam]",
-                                      body="Skolan och socialtjänsten. Se [kommunerna](/kommun/).\n"),
+                                      body="Skolan och socialtjänsten. Se [kommunerna](/kommun/).\n\n"
+                                           "![Karta över Borås](/bilder/karta.png)\n"),
         "2019-01-umea.md": post_text(title="Utkast om Umeå", date="2019-01-10", municipality="Umeå",
                                      plan_areas="[Helhetssyn]", draft="true"),
     }
     comment = ("id: 20180503-1\npost: 2018-05-boras\nname: Anna\nemail: anna@example.org\nwebsite: ''\n"
                "date: 2018-05-03T08:00:00+00:00\ntext: Tack för besöket!\n")
-    return make_site(tmp, posts, files={"comments/2018-05-boras/20180503-1.yaml": comment})
+    return make_site(tmp, posts, files={"comments/2018-05-boras/20180503-1.yaml": comment,
+                                        "static/bilder/karta.png": picture_bytes((500, 400), "PNG")})
 
 
 def _edit(root: Path, edit: str | None, n: int) -> None:
@@ -62,6 +69,30 @@ def _edit(root: Path, edit: str | None, n: int) -> None:
     elif edit == "static":
         css = root / "static" / "assets" / "style.css"
         css.write_text(css.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")
+    else:
+        _edit_images(root, edit, n)
+
+
+def _edit_images(root: Path, edit: str | None, n: int) -> None:
+    folder = root / "posts" / "2017-03-finspang"
+    index = folder / "index.md"
+    if edit == "image-add":
+        (folder / f"bild-{n}.png").write_bytes(picture_bytes((700 + 10 * n, 500), "PNG"))
+        index.write_text(index.read_text(encoding="utf-8") + f"\n![Bild {n}](bild-{n}.png)\n", encoding="utf-8")
+    elif edit == "image-change":  # another size: the page's width and height change too
+        (folder / "foto.jpg").write_bytes(picture_bytes((1000 - 20 * n, 750)))
+    elif edit == "image-remove" and (added := sorted(folder.glob("bild-*.png"))):
+        added[-1].unlink()
+        index.write_text(index.read_text(encoding="utf-8").replace(f"\n![Bild {added[-1].stem[5:]}]({added[-1].name})\n", ""),
+                         encoding="utf-8")
+    elif edit == "widths":
+        cfg = root / "config.yaml"
+        text = cfg.read_text(encoding="utf-8")
+        current = next(w for w in WIDTHS if f"widths: {w}" in text)
+        cfg.write_text(text.replace(f"widths: {current}", f"widths: {WIDTHS[(WIDTHS.index(current) + 1) % len(WIDTHS)]}"),
+                       encoding="utf-8")
+    elif edit == "static-image":  # shown by the Borås post, which is otherwise unchanged
+        (root / "static" / "bilder" / "karta.png").write_bytes(picture_bytes((500 - 10 * n, 400), "PNG"))
 
 
 def _options(root: Path, step: dict) -> pipeline.BuildOptions:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.config.yamlsource import decode_text as decode
-from sitegen.content.documents import find_sources, load_page, load_post, read_document, split_front_matter
+from sitegen.content.documents import find_sources, load_page, load_post, split_front_matter
 from sitegen.errors import BuildError
+from tests.imagetools import picture_bytes
 
 POST = "---\ntitle: Återbesök i Finspång\ndate: 2017-03-14\nmunicipality: Finspång\n---\n\nFörsta stycket.\n\n## Rubrik\n"
 
@@ -167,22 +168,33 @@ def test_front_matter_summary_wins(tmp_path, config, registry, urls):
 
 def test_folder_post_with_assets(tmp_path, config, registry, urls):
     write(tmp_path, "posts/finspang/index.md", POST + "\n![Karta över Finspång](karta.png)\n")
-    write(tmp_path, "posts/finspang/karta.png", b"\x89PNG\r\n")
+    write(tmp_path, "posts/finspang/karta.png", picture_bytes((640, 480), "PNG"))
     (source,) = find_sources(tmp_path, "posts", "post")
     post = load_post(source, config, registry, urls)
     assert post.key == "finspang"
     assert post.source == "posts/finspang/index.md"
     assert post.assets == ("karta.png",)
-    assert '<img src="karta.png" alt="Karta över Finspång"' in post.html
+    folder = "/2017/03/aterbesok-i-finspang/"
+    assert f'<img src="{folder}karta.png" srcset="{folder}karta-480.png 480w, {folder}karta.png 640w"' in post.html
+    assert 'width="640" height="480" alt="Karta över Finspång" loading="lazy" decoding="async">' in post.html
+    assert (post.cover.path, post.cover.width, post.cover.alt) == (folder[1:] + "karta.png", 640, "Karta över Finspång")
+    assert post.depends == ()
 
 
-def test_digest_covers_assets(tmp_path, config, registry, urls):
-    write(tmp_path, "posts/finspang/index.md", POST)
-    asset = write(tmp_path, "posts/finspang/karta.png", b"one")
+def test_digest_follows_the_size_an_image_is_shown_at(tmp_path, config, registry, urls):
+    write(tmp_path, "posts/finspang/index.md", POST + "\n![Karta](karta.png)\n")
+    asset = write(tmp_path, "posts/finspang/karta.png", picture_bytes((640, 480), "PNG"))
     (source,) = find_sources(tmp_path, "posts", "post")
-    before = read_document(source).digest
-    asset.write_bytes(b"two")
-    assert read_document(source).digest != before
+    before = load_post(source, config, registry, urls).digest
+    asset.write_bytes(picture_bytes((640, 400), "PNG"))
+    assert load_post(source, config, registry, urls).digest != before
+
+
+def test_an_image_of_static_is_a_dependency(tmp_path, config, registry, urls):
+    write(tmp_path, "static/bilder/karta.png", picture_bytes((300, 200), "PNG"))
+    post = load_post(one_post(tmp_path, POST + "\n![Karta](/bilder/karta.png)\n"), config, registry, urls)
+    assert post.depends == ("static/bilder/karta.png",)
+    assert '<img src="/bilder/karta.png" srcset="/bilder/karta.png 300w"' in post.html
 
 
 def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry, urls):
@@ -190,7 +202,10 @@ def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry,
     with pytest.raises(BuildError) as info:
         load_post(one_post(tmp_path, POST.replace("## Rubrik\n", "![](bild.jpg)\n")), config, registry, urls)
     assert errors_of(info) == [
-        "posts/2017-03-14-finspang.md:9: image without alt text: describe it, e.g. ![Deltagarna vid mötet](bild.jpg)"
+        "posts/2017-03-14-finspang.md:9: image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)",
+        ("posts/2017-03-14-finspang.md:9: image 'bild.jpg' not found: a post's own images go beside it in a folder; "
+        "move posts/2017-03-14-finspang.md to posts/2017-03-14-finspang/index.md and put bild.jpg beside it "
+        "(`sitegen new --bundle` makes such a folder), or put the image in static/ and write '/bild.jpg'"),
     ]
 
 
@@ -204,7 +219,7 @@ def test_front_matter_and_body_problems_reported_together(tmp_path, config, regi
     with pytest.raises(BuildError) as info:
         load_post(one_post(tmp_path, text), config, registry, urls)
     lines = [e.line for e in info.value.errors]
-    assert sorted(lines) == [4, 7]
+    assert sorted(lines) == [4, 7, 7]  # the place, and the image's missing alt text and file
 
 
 def test_load_page(tmp_path, config):
