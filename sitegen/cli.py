@@ -41,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--municipality", help="the municipality visited, e.g. Borås")
     n.add_argument("--county", help="the county, for a county-wide visit or to state it")
     n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
+    n.add_argument("--bundle", action="store_true", help="a folder post, posts/<date>-<slug>/index.md, to put photos beside")
 
     from sitegen.comments import moderate
 
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         from sitegen.content.scaffold import NewPost, create_post
 
         settings = pipeline.load_settings(pipeline.BuildOptions(root))
-        new = NewPost(args.title, args.municipality, args.county, args.date or date.today())
+        new = NewPost(args.title, args.municipality, args.county, args.date or date.today(), args.bundle)
         path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
         return 0

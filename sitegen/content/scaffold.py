@@ -21,6 +21,7 @@ class NewPost:
     municipality: str | None
     county: str | None
     day: date
+    bundle: bool = False  # a folder post, posts/<date>-<slug>/index.md, for photos beside it
 
 
 def _quote(text: str) -> str:
@@ -49,14 +50,24 @@ tags: []
 summary: ""       # one sentence; leave empty to use the first paragraph
 draft: true       # set to false to publish
 comments: true
----
+{PHOTO_HINT if new.bundle else ""}---
 
 Skriv om besöket här. Använd ## för mellanrubriker, till exempel en per tema.
 """
 
 
+# a comment of the front matter, so that the draft builds before any photo is there
+PHOTO_HINT = """# Foton: lägg dem i samma mapp som den här filen och visa dem i texten så här, med en
+# beskrivning för den som inte ser bilden och, om du vill, en bildtext inom citattecken:
+#   ![Deltagarna samlade kring hjulet med ledorden](foto.jpg "Utvecklingsdagen i Borås")
+"""
+
+
 def create_post(root: Path, new: NewPost, config: Config, registry: Registry) -> Path:
-    """Write posts/<date>-<slug>.md; never overwrites; unknown places are errors and write nothing."""
+    """Write posts/<date>-<slug>.md (or, for a bundle, posts/<date>-<slug>/index.md); never overwrites.
+
+    Unknown places are errors and write nothing.
+    """
     errors: list[SourceError] = []
     municipality = county = None
     if new.municipality:
@@ -82,9 +93,12 @@ def create_post(root: Path, new: NewPost, config: Config, registry: Registry) ->
         errors.append(SourceError("new", 0, f"the title '{new.title}' has no letters or digits to make a file name from"))
     if errors:
         raise BuildError(errors)
-    path = root / POSTS_DIR / f"{new.day.isoformat()}-{post_slug}.md"
-    if path.exists():
-        raise BuildError([SourceError(f"{POSTS_DIR}/{path.name}", 0, "already exists; choose another title or edit that file")])
+    name = f"{new.day.isoformat()}-{post_slug}"
+    path = root / POSTS_DIR / (f"{name}/index.md" if new.bundle else f"{name}.md")
+    other = root / POSTS_DIR / (f"{name}.md" if new.bundle else f"{name}/index.md")
+    for taken in (path, other):  # either would have the same key and URL
+        if taken.exists():
+            raise BuildError([SourceError(taken.relative_to(root).as_posix(), 0, "already exists; choose another title or edit that file")])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as f:
         f.write(post_text(new, municipality, county, config))

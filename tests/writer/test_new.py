@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from imagetools import picture_bytes
+
 from sitegen.config.settings import load_config
 from sitegen.content.documents import find_sources, read_document
 from sitegen.content.frontmatter import check_post
@@ -69,3 +71,30 @@ def test_new_bad_date_is_a_usage_error(make_site, run_cli):
     code, _, err = run_cli(["new", "X", "--municipality", "Umeå", "--date", "14 mars"], root)
     assert code == 2
     assert "not a date: '14 mars'" in err
+
+
+def test_new_bundle_makes_a_folder_post_ready_for_photos(make_site, run_cli):
+    root = make_site({})
+    code, out, err = run_cli(["new", "--bundle", "Återbesök i Borås", "--municipality", "Borås", "--date", "2017-02-14"], root)
+    assert code == 0, err
+    assert out.strip() == "posts/2017-02-14-aterbesok-i-boras/index.md"
+    text = (root / out.strip()).read_text(encoding="utf-8")
+    assert '![Deltagarna samlade kring hjulet med ledorden](foto.jpg "Utvecklingsdagen i Borås")' in text
+    # the example is a comment, not an image: the draft builds before any photo is added
+    assert run_cli(["build", "--drafts"], root)[0] == 0
+    photo = root / "posts/2017-02-14-aterbesok-i-boras/foto.jpg"
+    photo.write_bytes(picture_bytes((1600, 1200)))
+    index = root / out.strip()
+    index.write_text(index.read_text(encoding="utf-8").replace("Skriv om besöket här.", "![Deltagarna vid bordet](foto.jpg)\n\nText."),
+                     encoding="utf-8")
+    code, _, err = run_cli(["build", "--drafts"], root)
+    assert code == 0, err
+    assert (root / "_site/2017/02/aterbesok-i-boras/foto-480.webp").is_file()
+
+
+def test_new_never_makes_a_bundle_beside_a_post_of_the_same_name(make_site, run_cli):
+    root = make_site({"2019-09-09-samma-titel.md": "x"})
+    code, _, err = run_cli(["new", "--bundle", "Samma titel", "--municipality", "Umeå", "--date", "2019-09-09"], root)
+    assert code == 1
+    assert "posts/2019-09-09-samma-titel.md: already exists" in err
+    assert not (root / "posts/2019-09-09-samma-titel").exists()
