@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 FORMAT = 13  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site; each is imported by the build anyway
-LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3")
+LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
 
 
 def digest(*parts: Any) -> str:

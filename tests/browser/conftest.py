@@ -140,6 +140,7 @@ def generate_big_site(root: Path) -> dict[str, str]:
 
     Returns the slug of each special post by role, for the tests to find them.
     """
+    from imagetools import write_picture
     from PIL import Image
 
     from sitegen.comments import store
@@ -206,8 +207,11 @@ def generate_big_site(root: Path) -> dict[str, str]:
         if i == 10:
             folder = posts / f"{day.isoformat()}-{slug}"
             folder.mkdir()
-            Image.new("RGB", (64, 36), (11, 87, 164)).save(folder / "bild.png")
-            body = "![Deltagarna samlade kring ett bord i Falun](bild.png)\n\n" + body
+            # a phone's photo: large, stored on its side, with a GPS position; and a small GIF in a line of text
+            write_picture(folder / "bild.jpg", (2400, 1800), orientation=6)
+            Image.new("P", (24, 24), 1).save(folder / "sol.gif")
+            body = ('![Deltagarna samlade kring ett bord i Falun](bild.jpg "Samtalet i Falun")\n\n'
+                    "En sol ![Sol](sol.gif) mitt i en rad.\n\n") + body
             (folder / "index.md").write_text(_front(**front) + body, encoding="utf-8")
         else:
             (posts / f"{day.isoformat()}-{slug}.md").write_text(_front(**front) + body, encoding="utf-8")
@@ -431,6 +435,7 @@ def page(new_page):
 PAGE_KINDS = [
     ("home", "sample", ""),
     ("post", "sample", "2017/03/aterbesok-i-finspang/"),
+    ("post-with-a-drawing", "sample", "2017/02/fokus-pa-medskapande-i-boras/"),
     ("page", "sample", "om-bloggen/"),
     ("municipalities", "sample", "kommun/"),
     ("municipality", "sample", "kommun/finspang/"),
