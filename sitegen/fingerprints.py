@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
+import importlib.metadata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from sitegen.site.plan import PageJob
 
 FORMAT = 13  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
-# the libraries whose output ends up in the site; each is imported by the build anyway
-LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
+# the distributions whose output ends up in the site, by their installed version: asking the
+# package metadata, not importing them, so that a rebuild imports only what it uses
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "python-slugify", "nh3", "pillow")
 
 
 def digest(*parts: Any) -> str:
@@ -65,7 +66,7 @@ def generator_digest() -> str:
     Its version number is not enough: a checkout that pulls new sitegen code keeps the number.
     Reading the package takes about a millisecond.
     """
-    libraries = [f"{name} {getattr(importlib.import_module(name), '__version__', '?')}" for name in LIBRARIES]
+    libraries = [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
     return digest(code_digest(Path(__file__).parents[1]), libraries)
 
 

@@ -88,3 +88,18 @@ def test_report_compares_hugo_followed_by_pagefind_with_the_cold_build() -> None
     assert "| 100 | hugo | Pagefind over the cold build's post pages | 3.00 |" in text
     assert "| 100 | cold build | 0.50× | – |" in text
     assert "| 100 | cold build, Hugo followed by Pagefind (a search index, as sitegen makes) | 1.25× | – |" in text
+
+
+def test_image_benchmark_runs_and_publishes_every_width_and_format(tmp_path: Path) -> None:
+    from bench import images
+
+    (site,) = images.make_sites(tmp_path, 2, 2, ["sitegen"], size=(1800, 1200))
+    log: list[str] = []
+    result = images.time_site(site, 1, log.append)
+    assert [line.split()[1] for line in log] == ["cold", "rebuild"]
+    # two photos, three widths, two formats; the rebuild wrote nothing
+    assert result["files"]["images"] == 2 * 3 * 2
+    assert result["rebuild"]["stages"]["images"] < result["cold"]["stages"]["images"]
+    text = images.report({"photos": 2, "posts": 2, "size": (1800, 1200), "repeat": 1, "machine": "test",
+                          "versions": {"sitegen": "x"}, "results": {"sitegen": result}})
+    assert "| sitegen x | cold |" in text and "| sitegen x | rebuild |" in text
