@@ -33,8 +33,7 @@ def _context():
     return multiprocessing.get_context(method)
 
 
-def workers() -> int:
-    """How many processes or threads a stage's work is spread over: every core, up to eight."""
+def _workers() -> int:
     return min(os.cpu_count() or 1, 8)
 
 
@@ -65,8 +64,8 @@ def _run_chunk(fn: Callable[..., Any], items: Sequence[Any], args: tuple) -> lis
     return out
 
 
-def _collect(chunks: Iterator[list[Result]], progress: Progress | None) -> list[Result]:
-    out: list[Result] = []
+def _collect(chunks: Iterator[list[T]], progress: Progress | None) -> list[T]:
+    out: list[T] = []
     for chunk in chunks:
         out.extend(chunk)
         if progress is not None:
@@ -84,9 +83,9 @@ def map_sources(fn: Callable[..., T], items: Sequence[Any], *args: Any, progress
     ``args`` are pickled to each worker once per chunk: keep them small (config, registry).
     """
     chunks = _chunks(items)
-    if len(items) < MIN_PARALLEL or workers() < 2:
+    if len(items) < MIN_PARALLEL or _workers() < 2:
         return _collect((_run_chunk(fn, c, args) for c in chunks), progress)
-    with ProcessPoolExecutor(max_workers=workers(), mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
         return _collect(pool.map(_run_chunk, [fn] * len(chunks), chunks, [args] * len(chunks)), progress)
 
 
@@ -112,9 +111,9 @@ def map_shared(fn: Callable[..., T], items: Sequence[Any], shared: Any, progress
     Without fork (another platform, or other threads running, as under ``serve``) it runs here.
     """
     chunks = _chunks(items)
-    if len(items) < MIN_PARALLEL or workers() < 2 or _context().get_start_method() != "fork":
+    if len(items) < MIN_PARALLEL or _workers() < 2 or _context().get_start_method() != "fork":
         return _collect((_run_chunk(_apply, c, (fn, shared)) for c in chunks), progress)
-    with ProcessPoolExecutor(max_workers=workers(), mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context(), initializer=_init_shared, initargs=(shared,)) as pool:
         return _collect(pool.map(_run_chunk, [_with_shared] * len(chunks), chunks, [(fn,)] * len(chunks)), progress)
 
 
@@ -124,22 +123,13 @@ def map_threads(fn: Callable[[Any], T], items: Sequence[Any], progress: Progress
     For work that releases the GIL, as Pillow's decoders, resizers and encoders do: threads share
     the build's memory and start at once, and are safe where fork is not (``serve``).
     """
-    if len(items) < 2 or workers() < 2:
-        return _each(map(fn, items), progress)
-    pool = ThreadPoolExecutor(max_workers=workers())
+    if len(items) < 2 or _workers() < 2:
+        return _collect(([r] for r in map(fn, items)), progress)
+    pool = ThreadPoolExecutor(max_workers=_workers())
     try:
-        return _each(pool.map(fn, items), progress)
+        return _collect(([r] for r in pool.map(fn, items)), progress)
     finally:
         pool.shutdown(cancel_futures=True)  # after a failure or Ctrl-C, the items not yet started never are
-
-
-def _each(results: Iterator[T], progress: Progress | None) -> list[T]:
-    out: list[T] = []
-    for result in results:
-        out.append(result)
-        if progress is not None:
-            progress(1)
-    return out
 
 
 def beside(fn: Callable[[], T]) -> Callable[[], T]:
@@ -149,7 +139,7 @@ def beside(fn: Callable[[], T]) -> Callable[[], T]:
     once: the build goes on with the other core. Where fork is unavailable or unsafe (other
     threads running, as under ``serve``), or if the child fails, ``fn`` runs here when asked.
     """
-    if workers() < 2 or _context().get_start_method() != "fork":
+    if _workers() < 2 or _context().get_start_method() != "fork":
         return functools.cache(fn)
     read_end, write_end = os.pipe()
     pid = os.fork()

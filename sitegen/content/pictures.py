@@ -10,7 +10,6 @@ its width and height before a single pixel is processed.
 
 from __future__ import annotations
 
-import difflib
 import html
 import posixpath
 import re
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from sitegen.content.static import ASSETS, STATIC_DIR
+from sitegen.errors import suggest
 
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}  # suffix -> the format it must hold
 AS_IS = {".gif": "GIF", ".svg": "SVG"}
@@ -79,6 +79,7 @@ def probe(path: Path, shown: str) -> ImageFile:
                            "save it as JPEG (photos) or PNG (drawings) and use that file")
     if suffix == ".svg":
         return _svg(path, shown)
+    expected = RASTER.get(suffix) or AS_IS.get(suffix)
     from PIL import Image, UnidentifiedImageError  # only a build with images to read needs Pillow
 
     try:
@@ -94,10 +95,9 @@ def probe(path: Path, shown: str) -> ImageFile:
         raise ImageProblem(_too_large(shown)) from None
     except UnidentifiedImageError:
         raise ImageProblem(f"{shown} is not an image that can be read: the file is damaged, or it is not "
-                           f"a {RASTER.get(suffix, AS_IS.get(suffix))} file; open it in an image program and save it again") from None
+                           f"a {expected} file; open it in an image program and save it again") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ImageProblem(f"{shown} is damaged and cannot be read; open it in an image program and save it again") from None
-    expected = RASTER.get(suffix) or AS_IS.get(suffix)
     if fmt != expected:
         right = EXTENSIONS.get(fmt or "")
         fix = f"rename it to {path.stem}{right}" if right else "save it as JPEG, PNG or WebP"
@@ -238,6 +238,13 @@ def markup(pic: Picture, url: Callable[[str], str], alt: str, title: str, block:
     return f'<figure class="bild">\n{img}{caption}\n</figure>\n'
 
 
+def named_file(path: str, source: str) -> str:
+    """The file, from the project root, that an image path written in ``source`` names: '/…' in static/, else beside it."""
+    if path.startswith("/"):
+        return f"{STATIC_DIR}/{path.lstrip('/')}"
+    return posixpath.join(posixpath.dirname(source), posixpath.normpath(path))
+
+
 def published_url(base_path: str) -> Callable[[str], str]:
     """The URL of a published path under ``base_path``, percent-encoded as an attribute needs."""
     return lambda path: html.escape(base_path + quote(path, safe="/"))
@@ -271,24 +278,24 @@ class Place:
         if image_kind(path) is None:
             raise ImageProblem(f"'{src}' is not an image: images are JPEG, PNG, WebP, GIF or SVG files")
         if path.startswith("/"):
-            return self._static(src, path.lstrip("/"))
+            return self._static(src, path)
         return self._beside(src, path)
 
-    def _static(self, src: str, rel: str) -> Picture:
+    def _static(self, src: str, path: str) -> Picture:
+        rel = path.lstrip("/")
         if rel.startswith(ASSETS):
             raise ImageProblem(f"image '{src}' is in {STATIC_DIR}/{ASSETS}, which holds the templates' own files; "
                                f"move it to another folder of {STATIC_DIR}/, such as {STATIC_DIR}/bilder/")
-        shown = f"{STATIC_DIR}/{rel}"
-        file = self.root / STATIC_DIR / rel
+        shown = named_file(path, self.source)
+        file = self.root / shown
         if not file.is_file():
             raise ImageProblem(f"image '{src}' not found: looked for {shown}; images written with a leading '/' "
                                f"are in {STATIC_DIR}/, others beside the post")
         return picture(shown, rel, probe(file, shown), self.widths)
 
     def _beside(self, src: str, path: str) -> Picture:
-        folder = posixpath.dirname(self.source)
         rel = posixpath.normpath(path)
-        shown = posixpath.join(folder, rel)
+        shown = named_file(path, self.source)
         if not self.is_folder:
             raise ImageProblem(f"image '{src}' not found: a post's own images go beside it in a folder; move "
                                f"{self.source} to {self.source[:-3]}/index.md and put {posixpath.basename(rel)} beside it "
@@ -296,7 +303,5 @@ class Place:
         if rel.startswith("../") or rel == "..":
             raise ImageProblem(f"image '{src}' is outside the post's folder; put it beside {self.source}, or in {STATIC_DIR}/ and write '/name'")
         if rel not in self.assets:
-            near = [a for a in self.assets if a.casefold() == rel.casefold()] or difflib.get_close_matches(rel, self.assets, 1, 0.75)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise ImageProblem(f"image '{src}' not found: looked for {shown}{hint}")
+            raise ImageProblem(f"image '{src}' not found: looked for {shown}{suggest(rel, self.assets, n=1)}")
         return picture(shown, self.folder_url + rel, probe(self.root / shown, shown), self.widths)

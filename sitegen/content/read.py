@@ -43,6 +43,12 @@ def _published(items, drafts: bool) -> list:
     return list(items) if drafts else [p for p in items if not p.meta.draft]
 
 
+def racy(signature: Signature, now_ns: int) -> bool:
+    """Changed within the clock's resolution of ``now_ns``: it may change again with the same size and mtime, so
+    it is recorded to be read again next time (git's "racy clean" rule)."""
+    return any(mtime > now_ns - RACY_NS for _, mtime, _ in signature)
+
+
 def stat_signature(paths: list[str]) -> Signature:
     """Size, modification time and inode of a source and its assets: cheap to check on every build."""
     sig = []
@@ -94,15 +100,12 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
             errors.extend(result.errors)
         else:
             records[source.rel] = result.value
-    racy = time.time_ns() - RACY_NS
+    now = time.time_ns()
     for source, signature in scanned:
         record = records.get(source.rel)
         if record is not None:
             full = with_depends(root, signature, record)
-            # a file changed within the clock's resolution of now may change again with the same
-            # size and mtime: record it so the next build reads it again (git's "racy clean" rule)
-            fresh = full is None or any(mtime > racy for _, mtime, _ in full)
-            seen[source.rel] = (RACY if fresh else full, record)
+            seen[source.rel] = (RACY if full is None or racy(full, now) else full, record)
             (posts if source.kind == "post" else pages).append(record)
     try:
         static = find_static(root)

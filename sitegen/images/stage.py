@@ -19,9 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import fingerprints
 from sitegen.config.settings import ImagesConfig
-from sitegen.content.pictures import ImageProblem, Output, Picture, image_kind, picture, probe, static_image
-from sitegen.content.read import RACY_NS
-from sitegen.content.static import STATIC_DIR, StaticFiles
+from sitegen.content.pictures import ImageProblem, Output, Picture, image_kind, named_file, picture, probe, static_image
+from sitegen.content.read import racy, stat_signature
+from sitegen.content.static import StaticFiles
 from sitegen.errors import BuildError, SourceError
 from sitegen.images.process import make, verify
 from sitegen.images.store import STORE_DIR, ImageStore
@@ -63,42 +63,41 @@ def make_images(root: Path, site: Site, static: StaticFiles, settings: ImagesCon
                 sink: Sink, bar: ProgressBar) -> Imaged:
     """Put every image's published files into the sink; all problems, at the lines that show the images, at once."""
     sources = find_images(root, site, static)
-    seen, problems = _look(sources, previous.state.images, bar)
+    seen, problems = _look(sources, previous.state.images)
     planned = [(src, picture(src.source, src.published, seen[src.source].file, settings.widths)) for src in sources if src.source in seen]
     errors = [_located(site, src, problem) for src, problem in problems] + _collisions(planned)
     fps: dict[str, str] = {}
     files: dict[str, Content] = {}
-    todo: list[tuple[ImageSource, Picture, str]] = []
+    todo: list[tuple[ImageSource, Picture, tuple[Output, ...], str]] = []
     for src, pic in planned:
         if not pic.processed:  # GIF, SVG, an animation: as it is
             files[pic.path] = src.path
             continue
         fp = fingerprints.image(seen[src.source].digest, pic.widths, pic.formats, settings.quality)
-        fps.update((out.path, fp) for out in pic.outputs())
-        todo.append((src, pic, fp))
+        outputs = pic.outputs()
+        fps.update((out.path, fp) for out in outputs)
+        todo.append((src, pic, outputs, fp))
     store = ImageStore(root / CACHE_DIR / STORE_DIR)
     reusable = previous.reusable(fps)
     work = []
-    for src, pic, fp in todo:
-        outputs = pic.outputs()
+    for src, pic, outputs, fp in todo:
         if all(out.path in reusable for out in outputs):
             files.update((out.path, REUSE) for out in outputs)
         elif (stored := store.get(fp, outputs)) is not None:
             files.update(stored)
         else:
-            work.append((src, pic, fp))
-    quality = settings.quality
+            work.append((src, pic, outputs, fp))
     bar.stage("images", len(work))
-    made = map_threads(lambda job: _make(job[0], job[1], quality, sink.publishes), work, progress=bar)
+    made = map_threads(lambda job: _make(job[0], job[1], settings.quality, sink.publishes), work, progress=bar)
     bar.finish()
-    for (src, pic, fp), result in zip(work, made):
+    for (src, _, outputs, fp), result in zip(work, made):
         if isinstance(result, ImageProblem):
             errors.append(_located(site, src, result))
         elif sink.publishes:
             store.put(fp, result)
             files.update((out.path, data) for out, data in result)
         else:  # a dry run: the files exist, only not as bytes
-            files.update((out.path, REUSE) for out in pic.outputs())
+            files.update((out.path, REUSE) for out in outputs)
     if errors:
         raise BuildError(sorted(set(errors)))
     produced = put_all(sink, files, fps, bar)
@@ -117,21 +116,18 @@ def _make(src: ImageSource, pic: Picture, quality: int, encode: bool) -> Sequenc
         return exc
 
 
-def _look(sources: list[ImageSource], known: Mapping[str, SeenImage],
-          bar: ProgressBar) -> tuple[dict[str, SeenImage], list[tuple[ImageSource, ImageProblem]]]:
+def _look(sources: list[ImageSource], known: Mapping[str, SeenImage]) -> tuple[dict[str, SeenImage], list[tuple[ImageSource, ImageProblem]]]:
     """Each image's digest and header: as the last build saw them if its signature is the same, else read again."""
     seen: dict[str, SeenImage] = {}
     todo: list[tuple[ImageSource, tuple]] = []
-    racy = time.time_ns() - RACY_NS
+    now = time.time_ns()
     for src in sources:
-        st = src.path.stat()
-        signature = ((st.st_size, st.st_mtime_ns, st.st_ino),)
+        signature = stat_signature([str(src.path)])
         hit = known.get(src.source)
         if hit is not None and hit.signature == signature:
             seen[src.source] = hit
-        else:
-            # changed within the clock's resolution of now: it may change again unseen, so read it next time too
-            todo.append((src, signature if st.st_mtime_ns < racy else ()))
+        else:  # a signature too recent to trust is not recorded: the next build reads the image again
+            todo.append((src, () if racy(signature, now) else signature))
     problems = []
     for (src, signature), result in zip(todo, map_threads(_read, [src for src, _ in todo])):
         if isinstance(result, ImageProblem):
@@ -151,14 +147,8 @@ def _read(src: ImageSource):
 def _located(site: Site, src: ImageSource, problem: ImageProblem) -> SourceError:
     """The problem at the first line that shows the image, or at the image itself if nothing shows it."""
     for item in (*site.posts, *site.pages):
-        folder = posixpath.dirname(item.source)
         for href, line in item.links:
-            path = unquote(urlsplit(href).path)
-            if path.startswith("/"):
-                target = f"{STATIC_DIR}/{path.lstrip('/')}"
-            else:
-                target = posixpath.normpath(posixpath.join(folder, path))
-            if target == src.source:
+            if named_file(unquote(urlsplit(href).path), item.source) == src.source:
                 return SourceError(item.source, line, problem.message)
     return SourceError(src.source, 0, problem.message.removeprefix(f"{src.source} "))
 
