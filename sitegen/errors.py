@@ -29,14 +29,17 @@ class BuildError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates nearest to ``word``, case aside, nearest first."""
+    folded = {c.casefold(): c for c in candidates}
+    return [folded[m] for m in difflib.get_close_matches(word.casefold(), list(folded), n=n, cutoff=0.6)]
+
+
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
     """``; did you mean 'X'?`` for the closest candidates, or an empty string."""
-    candidates = list(candidates)
-    folded = {c.casefold(): c for c in candidates}
-    matches = difflib.get_close_matches(word.casefold(), list(folded), n=n, cutoff=0.6)
-    if not matches:
+    names = [f"'{name}'" for name in closest(word, candidates, n)]
+    if not names:
         return ""
-    names = [f"'{folded[m]}'" for m in matches]
     if len(names) == 1:
         return f"; did you mean {names[0]}?"
     return f"; did you mean {', '.join(names[:-1])} or {names[-1]}?"

@@ -11,10 +11,21 @@ Session- and module-scoped fixtures import the plain functions: ``from sitetools
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import sitetools
+
+# Messages are Swedish unless the locale asks for English: pin Swedish, whatever the machine's locale,
+# so the exact texts in tests/invalid/ hold; tests of the English texts set LANGUAGE=en themselves.
+os.environ["LANGUAGE"] = "sv"
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Messages in English, as for a writer whose locale is English."""
+    monkeypatch.setenv("LANGUAGE", "en")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.config.urls import slug
 from sitegen.content.pictures import ImageProblem, Picture, Place, markup, published_url
+from sitegen.messages import _
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -22,7 +23,6 @@ RESERVED_IDS = frozenset(
 # /kommun/ (lan-14), the search page (sok-ord), and the footnote plugin's fn1/fnref1
 RESERVED_ID_FAMILIES = re.compile(r"(?:kf|kommentar|lan|sok)-|fn(?:ref)?\d+$")
 SUMMARY_LENGTH = 300
-NO_ALT = "image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,11 @@ class Rendered:
     problems: tuple[tuple[int, str], ...]  # (0-based body line, message): images without alt text or a file
     links: tuple[tuple[str, int], ...]  # (href, 0-based body line) of every link and image
     pictures: tuple[tuple[Picture, str], ...] = ()  # every image shown, in order, with its alt text
+
+
+def no_alt() -> str:
+    """The problem of an image without alt text (WCAG 1.1.1)."""
+    return _("image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)")
 
 
 def _heading_slug(text: str) -> str:
@@ -147,7 +152,7 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")
                 if not child.content.strip():
-                    problems.append((child_line, NO_ALT))
+                    problems.append((child_line, no_alt()))
                 if place is not None and src not in pictures:
                     try:
                         pictures[src] = place.resolve(src)

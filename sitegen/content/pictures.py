@@ -20,14 +20,14 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from sitegen.content.static import ASSETS, STATIC_DIR
-from sitegen.errors import suggest
+from sitegen.errors import closest
+from sitegen.messages import _
 
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}  # suffix -> the format it must hold
 AS_IS = {".gif": "GIF", ".svg": "SVG"}
 # image files a browser cannot show, or whose metadata Pillow cannot remove: never published
-UNSUPPORTED = {".tif": "TIFF", ".tiff": "TIFF", ".bmp": "BMP", ".heic": "HEIC", ".heif": "HEIF", ".avif": "AVIF",
-               ".jxl": "JPEG XL", ".jp2": "JPEG 2000", ".psd": "Photoshop", ".dng": "DNG raw", ".cr2": "Canon raw",
-               ".nef": "Nikon raw", ".arw": "Sony raw"}
+UNSUPPORTED = {".tif": "TIFF", ".tiff": "TIFF", ".heic": "HEIC", ".heif": "HEIF", ".avif": "AVIF", ".jxl": "JPEG XL",
+               ".jp2": "JPEG 2000", ".psd": "PSD", ".dng": "DNG", ".cr2": "CR2", ".nef": "NEF", ".arw": "ARW"}
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif", "SVG": "image/svg+xml"}
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 # the body column is --measure (44rem) less its padding (style.css): no wider image is ever fetched
@@ -75,8 +75,8 @@ def probe(path: Path, shown: str) -> ImageFile:
     """Read the header of the image at ``path`` (``shown`` in messages); raise ImageProblem if it cannot be published."""
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
-        raise ImageProblem(f"{shown} is a {UNSUPPORTED[suffix]} image, which browsers do not show; "
-                           "save it as JPEG (photos) or PNG (drawings) and use that file")
+        raise ImageProblem(_("{shown} is a {kind} image, which browsers do not show; "
+                             "save it as JPEG (photos) or PNG (drawings) and use that file", shown=shown, kind=UNSUPPORTED[suffix]))
     if suffix == ".svg":
         return _svg(path, shown)
     expected = RASTER.get(suffix) or AS_IS.get(suffix)
@@ -90,18 +90,21 @@ def probe(path: Path, shown: str) -> ImageFile:
                 animated = bool(getattr(im, "is_animated", False))
                 turn = orientation(im)
     except FileNotFoundError:
-        raise ImageProblem(f"{shown} not found") from None
+        raise ImageProblem(_("{shown} not found", shown=shown)) from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageProblem(_too_large(shown)) from None
     except UnidentifiedImageError:
-        raise ImageProblem(f"{shown} is not an image that can be read: the file is damaged, or it is not "
-                           f"a {expected} file; open it in an image program and save it again") from None
+        raise ImageProblem(_("{shown} is not an image that can be read: the file is damaged, or it is not a {format} file; "
+                             "open it in an image program and save it again", shown=shown, format=expected)) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise ImageProblem(f"{shown} is damaged and cannot be read; open it in an image program and save it again") from None
+        raise ImageProblem(_("{shown} is damaged and cannot be read; open it in an image program and save it again", shown=shown)) from None
     if fmt != expected:
         right = EXTENSIONS.get(fmt or "")
-        fix = f"rename it to {path.stem}{right}" if right else "save it as JPEG, PNG or WebP"
-        raise ImageProblem(f"{shown} holds a {fmt} image, not {expected}; {fix}")
+        if right:
+            raise ImageProblem(_("{shown} holds a {found} image, not {expected}; rename it to {name}",
+                                 shown=shown, found=fmt, expected=expected, name=path.stem + right))
+        raise ImageProblem(_("{shown} holds a {found} image, not {expected}; save it as JPEG, PNG or WebP",
+                             shown=shown, found=fmt, expected=expected))
     if width * height > MAX_PIXELS:
         raise ImageProblem(_too_large(shown))
     if turn in QUARTER_TURNS:
@@ -110,8 +113,8 @@ def probe(path: Path, shown: str) -> ImageFile:
 
 
 def _too_large(shown: str) -> str:
-    return (f"{shown} has more than {MAX_PIXELS // 1_000_000} million pixels, too many to process safely; "
-            "make it smaller (at most 8000 pixels wide) and add it again")
+    return _("{shown} has more than {millions} million pixels, too many to process safely; "
+             "make it smaller (at most 8000 pixels wide) and add it again", shown=shown, millions=MAX_PIXELS // 1_000_000)
 
 
 def orientation(im) -> int:
@@ -127,9 +130,9 @@ def _svg(path: Path, shown: str) -> ImageFile:
         with open(path, "rb") as f:
             head = f.read(4096)  # the root element's attributes; the rest is the drawing
     except FileNotFoundError:
-        raise ImageProblem(f"{shown} not found") from None
+        raise ImageProblem(_("{shown} not found", shown=shown)) from None
     if b"<svg" not in head:
-        raise ImageProblem(f"{shown} is not an SVG drawing (no <svg> element at its start); export it again as SVG")
+        raise ImageProblem(_("{shown} is not an SVG drawing (no <svg> element at its start); export it again as SVG", shown=shown))
     size = _SVG_SIZE.search(head)
     width, height = (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
     return ImageFile("SVG", width, height)
@@ -270,13 +273,13 @@ class Place:
         if parts.scheme == "data":
             return None
         if parts.scheme or parts.netloc:
-            raise ImageProblem(f"image '{src}' is on another site: pages show only their own site's images "
-                               "(so readers are not tracked); save the image beside the post and name the file")
+            raise ImageProblem(_("image '{src}' is on another site: pages show only their own site's images "
+                                 "(so readers are not tracked); save the image beside the post and name the file", src=src))
         path = unquote(parts.path)
         if not path:
-            raise ImageProblem("image without a file: write the file's name in the brackets, e.g. ![Text](bild.jpg)")
+            raise ImageProblem(_("image without a file: write the file's name in the brackets, e.g. ![Text](bild.jpg)"))
         if image_kind(path) is None:
-            raise ImageProblem(f"'{src}' is not an image: images are JPEG, PNG, WebP, GIF or SVG files")
+            raise ImageProblem(_("'{src}' is not an image: images are JPEG, PNG, WebP, GIF or SVG files", src=src))
         if path.startswith("/"):
             return self._static(src, path)
         return self._beside(src, path)
@@ -284,24 +287,30 @@ class Place:
     def _static(self, src: str, path: str) -> Picture:
         rel = path.lstrip("/")
         if rel.startswith(ASSETS):
-            raise ImageProblem(f"image '{src}' is in {STATIC_DIR}/{ASSETS}, which holds the templates' own files; "
-                               f"move it to another folder of {STATIC_DIR}/, such as {STATIC_DIR}/bilder/")
+            raise ImageProblem(_("image '{src}' is in {folder}, which holds the templates' own files; "
+                                 "move it to another folder of {static}/, such as {static}/bilder/",
+                                 src=src, folder=f"{STATIC_DIR}/{ASSETS}", static=STATIC_DIR))
         shown = named_file(path, self.source)
         file = self.root / shown
         if not file.is_file():
-            raise ImageProblem(f"image '{src}' not found: looked for {shown}; images written with a leading '/' "
-                               f"are in {STATIC_DIR}/, others beside the post")
+            raise ImageProblem(_("image '{src}' not found: looked for {shown}; images written with a leading '/' "
+                                 "are in {static}/, others beside the post", src=src, shown=shown, static=STATIC_DIR))
         return picture(shown, rel, probe(file, shown), self.widths)
 
     def _beside(self, src: str, path: str) -> Picture:
         rel = posixpath.normpath(path)
         shown = named_file(path, self.source)
         if not self.is_folder:
-            raise ImageProblem(f"image '{src}' not found: a post's own images go beside it in a folder; move "
-                               f"{self.source} to {self.source[:-3]}/index.md and put {posixpath.basename(rel)} beside it "
-                               f"(`sitegen new --bundle` makes such a folder), or put the image in {STATIC_DIR}/ and write '/{rel}'")
+            raise ImageProblem(_("image '{src}' not found: a post's own images go beside it in a folder; move {source} to "
+                                 "{folder}/index.md and put {name} beside it (`sitegen new --bundle` makes such a folder), "
+                                 "or put the image in {static}/ and write '/{rel}'", src=src, source=self.source,
+                                 folder=self.source[:-3], name=posixpath.basename(rel), static=STATIC_DIR, rel=rel))
         if rel.startswith("../") or rel == "..":
-            raise ImageProblem(f"image '{src}' is outside the post's folder; put it beside {self.source}, or in {STATIC_DIR}/ and write '/name'")
+            raise ImageProblem(_("image '{src}' is outside the post's folder; put it beside {source}, or in {static}/ and write '/name'",
+                                 src=src, source=self.source, static=STATIC_DIR))
         if rel not in self.assets:
-            raise ImageProblem(f"image '{src}' not found: looked for {shown}{suggest(rel, self.assets, n=1)}")
+            near = closest(rel, self.assets, 1)
+            if near:
+                raise ImageProblem(_("image '{src}' not found: looked for {shown}; did you mean '{name}'?", src=src, shown=shown, name=near[0]))
+            raise ImageProblem(_("image '{src}' not found: looked for {shown}", src=src, shown=shown))
         return picture(shown, self.folder_url + rel, probe(self.root / shown, shown), self.widths)

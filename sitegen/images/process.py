@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 from sitegen.content.pictures import QUARTER_TURNS, ImageProblem, Output, Picture, orientation
+from sitegen.messages import _
 
 
 def make(path: Path, pic: Picture, quality: int) -> list[tuple[Output, bytes]]:
@@ -52,10 +53,11 @@ def _decode(path: Path, pic: Picture):
                 icc = im.info.get("icc_profile")
                 pixels = ImageOps.exif_transpose(im) if turn != 1 else im.copy()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageProblem(f"{pic.source} has more pixels than it says in its header; save it again with an image program") from None
+        raise ImageProblem(_("{source} has more pixels than it says in its header; save it again with an image program",
+                             source=pic.source)) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise ImageProblem(f"{pic.source} is damaged: part of the picture is missing or cannot be decoded; "
-                           "open it in an image program and save it again") from None
+        raise ImageProblem(_("{source} is damaged: part of the picture is missing or cannot be decoded; "
+                             "open it in an image program and save it again", source=pic.source)) from None
     pixels = _srgb(_plain_mode(pixels), icc)
     pixels.info = {}  # exif, xmp, icc_profile, comment, dpi, PNG text: none of it is published
     return pixels

@@ -25,6 +25,7 @@ from sitegen.content.static import StaticFiles
 from sitegen.errors import BuildError, SourceError
 from sitegen.images.process import make, verify
 from sitegen.images.store import STORE_DIR, ImageStore
+from sitegen.messages import _
 from sitegen.output.cache import CACHE_DIR, PreviousBuild, SeenImage
 from sitegen.output.staging import REUSE, Content, Produced, Sink, put_all
 from sitegen.parallel import map_threads
@@ -90,7 +91,7 @@ def make_images(root: Path, site: Site, static: StaticFiles, settings: ImagesCon
     bar.stage("images", len(work))
     made = map_threads(lambda job: _make(job[0], job[1], settings.quality, sink.publishes), work, progress=bar)
     bar.finish()
-    for (src, _, outputs, fp), result in zip(work, made):
+    for (src, _pic, outputs, fp), result in zip(work, made):
         if isinstance(result, ImageProblem):
             errors.append(_located(site, src, result))
         elif sink.publishes:
@@ -129,7 +130,7 @@ def _look(sources: list[ImageSource], known: Mapping[str, SeenImage]) -> tuple[d
         else:  # a signature too recent to trust is not recorded: the next build reads the image again
             todo.append((src, () if racy(signature, now) else signature))
     problems = []
-    for (src, signature), result in zip(todo, map_threads(_read, [src for src, _ in todo])):
+    for (src, signature), result in zip(todo, map_threads(_read, [src for src, _signature in todo])):
         if isinstance(result, ImageProblem):
             problems.append((src, result))
         else:
@@ -161,6 +162,7 @@ def _collisions(planned: list[tuple[ImageSource, Picture]]) -> list[SourceError]
         for out in pic.outputs():
             other = owner.setdefault(out.path, src.source)
             if other != src.source:
-                errors.append(SourceError(src.source, 0, f"would be published as /{out.path}, as {other} is; rename one of them"))
+                errors.append(SourceError(src.source, 0, _("would be published as /{path}, as {other} is; rename one of them",
+                                                           path=out.path, other=other)))
     return errors
 

@@ -127,7 +127,7 @@ def test_an_image_of_static_a_post_shows_updates_the_post_when_it_changes(make_s
     assert 'width="640" height="320"' in page.read_text(encoding="utf-8")
 
 
-def test_a_damaged_image_fails_the_build_and_leaves_the_last_output(make_site):
+def test_a_damaged_image_fails_the_build_and_leaves_the_last_output(make_site, english):
     root = photo_site(make_site)
     build(root)
     before = stat_tree(root / "_site")

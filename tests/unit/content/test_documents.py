@@ -201,12 +201,19 @@ def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry,
     # line 1 '---', 2-4 keys, 5 '---', 6 blank, 7 text, 8 blank, 9 image
     with pytest.raises(BuildError) as info:
         load_post(one_post(tmp_path, POST.replace("## Rubrik\n", "![](bild.jpg)\n")), config, registry, urls)
-    assert errors_of(info) == [
-        "posts/2017-03-14-finspang.md:9: image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)",
-        ("posts/2017-03-14-finspang.md:9: image 'bild.jpg' not found: a post's own images go beside it in a folder; "
-        "move posts/2017-03-14-finspang.md to posts/2017-03-14-finspang/index.md and put bild.jpg beside it "
-        "(`sitegen new --bundle` makes such a folder), or put the image in static/ and write '/bild.jpg'"),
+    assert errors_of(info) == [  # in Swedish, unless the locale asks for English
+        "posts/2017-03-14-finspang.md:9: bild utan alternativtext: beskriv vad den visar, till exempel ![Deltagarna vid mötet](bild.jpg)",
+        ("posts/2017-03-14-finspang.md:9: bilden 'bild.jpg' finns inte: ett inläggs egna bilder ligger bredvid det i en mapp; "
+         "flytta posts/2017-03-14-finspang.md till posts/2017-03-14-finspang/index.md och lägg bild.jpg bredvid "
+         "(`sitegen new --bundle` gör en sådan mapp), eller lägg bilden i static/ och skriv '/bild.jpg'"),
     ]
+
+
+def test_image_problems_in_english_when_the_locale_asks(tmp_path, config, registry, urls, english):
+    with pytest.raises(BuildError) as info:
+        load_post(one_post(tmp_path, POST.replace("## Rubrik\n", "![](bild.jpg)\n")), config, registry, urls)
+    assert errors_of(info)[0] == (
+        "posts/2017-03-14-finspang.md:9: image without alt text: describe what it shows, e.g. ![Deltagarna vid mötet](bild.jpg)")
 
 
 def test_links_carry_file_lines(tmp_path, config, registry, urls):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from sitegen.content.markdown import NO_ALT, RESERVED_IDS, SUMMARY_LENGTH, render, shorten
+from sitegen.content.markdown import RESERVED_IDS, SUMMARY_LENGTH, no_alt, render, shorten
 
 
 class _Tags(HTMLParser):
@@ -126,12 +126,12 @@ def test_images_without_alt_are_reported_with_their_line():
     body = "Stycke.\n\n![](bild.jpg)\n\n![Deltagarna vid mötet](mote.jpg)\n\nText och\nen bild ![ ](b.png) på rad åtta.\n"
     r = render(body)
     # 0-based lines of the body
-    assert r.problems == ((2, NO_ALT), (7, NO_ALT))
+    assert r.problems == ((2, no_alt()), (7, no_alt()))
 
 
 def test_image_without_alt_in_a_table_and_a_footnote():
     body = "| a |\n|---|\n| ![](c.png) |\n\nText[^1]\n\n[^1]: Not ![](d.png)\n"
-    assert render(body).problems == ((2, NO_ALT), (6, NO_ALT))
+    assert render(body).problems == ((2, no_alt()), (6, no_alt()))
 
 
 def test_site_absolute_links_and_images_go_under_the_base_path():

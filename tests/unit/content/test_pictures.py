@@ -12,6 +12,7 @@ from sitegen.content.pictures import ImageFile, ImageProblem, Place, cover, mark
 from tests.imagetools import picture_bytes, write_picture
 
 WIDTHS = (480, 960, 1600)
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English texts; tests/invalid/ has the Swedish
 
 
 def test_probe_reads_format_and_upright_size(tmp_path):

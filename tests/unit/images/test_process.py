@@ -12,6 +12,7 @@ from sitegen.images.process import make, verify
 from tests.imagetools import display_p3_profile, metadata_left, write_picture
 
 WIDTHS = (480, 960, 1600)
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English texts; tests/invalid/ has the Swedish
 
 
 def made(path, widths=WIDTHS, quality=80):
