@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sitegen.site.index import Site
     from sitegen.site.plan import PageJob
 
-FORMAT = 13  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+FORMAT = 14  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
 # Pillow's compiled parts, which hold the codecs (libjpeg, libwebp, zlib, littlecms) its files are encoded with
@@ -219,6 +219,11 @@ def _fixed_page(job: PageJob, i: PageInputs) -> str:
     return digest(i.shared, job)
 
 
+def _redirect_page(job: PageJob, i: PageInputs) -> str:
+    target = i.site.document(*job.ref)
+    return digest(i.shared, job, target.meta.title, target.url)
+
+
 PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
     PageKind.HOME: _home_page,
     PageKind.POST: _post_page,
@@ -227,6 +232,7 @@ PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
     PageKind.TERM: _term_page,
     PageKind.SEARCH: _search_page,
     PageKind.NOT_FOUND: _fixed_page,
+    PageKind.REDIRECT: _redirect_page,
 }
 
 

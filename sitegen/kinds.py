@@ -25,6 +25,7 @@ class PageKind(StrEnum):
     TERM = "term"  # the visits of one term, paginated, e.g. /kommun/boras/
     SEARCH = "search"
     NOT_FOUND = "not_found"
+    REDIRECT = "redirect"  # an old address from 'aliases:', sending readers on to the post or page
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class PageKindInfo:
     """What is fixed for every page of one kind."""
 
     template: str | None  # None: the template of its taxonomy (sections)
-    file: str | None = None  # a fixed output file; None: the page's path + 'index.html'
+    file: str | None = None  # a fixed output file; None: the page's path + 'index.html' (or the path, if it names a file)
     listed: bool = True  # in the sitemap
 
 
@@ -44,6 +45,7 @@ PAGE_KINDS: Mapping[PageKind, PageKindInfo] = MappingProxyType({
     PageKind.TERM: PageKindInfo("term.html"),
     PageKind.SEARCH: PageKindInfo("search.html"),
     PageKind.NOT_FOUND: PageKindInfo("404.html", file="404.html", listed=False),
+    PageKind.REDIRECT: PageKindInfo("redirect.html", listed=False),
 })
 
 

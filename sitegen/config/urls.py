@@ -11,16 +11,51 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import quote, unquote
 
 from slugify import slugify as _slugify
 
 from sitegen.config.settings import Config, UrlConfig
+from sitegen.messages import _
 
 
 @lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """ASCII slug of a name: 'Västra Götaland' -> 'vastra-gotaland'."""
     return _slugify(text)
+
+
+_ALIAS_FILES = (".html", ".htm")  # an old address that names a file is written as that file; any other, as a folder
+
+
+def alias(text: str) -> tuple[str, str | None]:
+    """An old address from ``aliases:`` as a site path ('2017/02/08/slug/'), or a problem saying how to write it.
+
+    The path is decoded ('%C3%A5' -> 'å'), as servers decode a request before they look for its
+    file; ``alias_href`` encodes it again for the places that want it encoded.
+    """
+    written = text.strip()
+    if "://" in written:
+        return "", _("write the old address as a path from the site's root, without the host: '/2017/02/08/slug/'")
+    if not written.startswith("/"):
+        return "", _("an old address starts with '/', like '/2017/02/08/slug/'")
+    if "?" in written or "#" in written:
+        return "", _("a static host cannot redirect an address with '?' or '#'; see 'Old links' in README.md for ?p=123 links")
+    path = unquote(written)
+    segments = path.split("/")[1:]
+    if any(s in (".", "..") for s in segments) or "\\" in path or any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "", _("an old address may not hold '.', '..', '\\' or control characters as a part")
+    path = "/".join(s for s in segments if s)
+    if not path:
+        return "", _("'/' is the home page; it cannot redirect")
+    if not path.lower().endswith(_ALIAS_FILES):
+        path += "/"
+    return path, None
+
+
+def alias_href(path: str) -> str:
+    """A site path percent-encoded, as redirect files want it: 'återbesök/' -> '%C3%A5terbes%C3%B6k/'."""
+    return quote(path, safe="/")
 
 
 def municipality_slugs(municipalities: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -30,7 +65,7 @@ def municipality_slugs(municipalities: Iterable[tuple[str, str, str]]) -> dict[s
         groups[slug(m[1])].append(m)
     out: dict[str, str] = {}
     for s, members in groups.items():
-        for code, _, county in members:
+        for code, _name, county in members:
             out[code] = s if len(members) == 1 else f"{s}-{slug(county)}"
     return out
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from sitegen.config.schema import Field, validate_mapping
 from sitegen.config.settings import Config
+from sitegen.config.urls import alias
 from sitegen.config.urls import slug as make_slug
 from sitegen.config.yamlsource import YamlDocument
 from sitegen.content.registry import County, Municipality, Registry
 from sitegen.errors import SourceError, suggest
+from sitegen.messages import _
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_KEYS = frozenset({"pending", "rejected"})  # folder names in comments/
@@ -38,6 +40,7 @@ POST_FIELDS = {
     "slug": Field((str,), None, _slug_check),
     "draft": Field((bool,), False),
     "comments": Field((bool,), True),
+    "aliases": Field((list, str), []),
 }
 
 PAGE_FIELDS = {
@@ -45,6 +48,7 @@ PAGE_FIELDS = {
     "summary": Field((str,), None),
     "slug": Field((str,), None, _slug_check),
     "draft": Field((bool,), False),
+    "aliases": Field((list, str), []),
 }
 
 
@@ -65,6 +69,7 @@ class PostMeta:
     draft: bool
     comments: bool
     extra: tuple[tuple[str, Any], ...]
+    aliases: tuple[str, ...]  # old addresses that redirect here, as site paths (config.urls.alias)
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,15 @@ class PageMeta:
     summary: str | None
     slug: str
     draft: bool
+    aliases: tuple[str, ...]  # as PostMeta.aliases
 
 
 def check_page(doc: YamlDocument, rel: str, key: str, errors: list[SourceError]) -> PageMeta | None:
     values = validate_mapping(doc, (), doc.data, PAGE_FIELDS, rel, errors)
+    aliases = _aliases(doc, values.get("aliases", []), rel, errors)
     if "title" not in values or "slug" not in values:
         return None
-    return PageMeta(values["title"], values["summary"], values["slug"] or make_slug(key), values["draft"])
+    return PageMeta(values["title"], values["summary"], values["slug"] or make_slug(key), values["draft"], aliases)
 
 
 def check_post(
@@ -100,6 +107,7 @@ def check_post(
         errors.append(SourceError(rel, 1, "a visit needs a place: add 'municipality:' or 'county:'"))
     plan_areas = _plan_areas(doc, values.get("plan_areas", []), rel, config, errors)
     tags = _tags(doc, values.get("tags", []), rel, errors)
+    aliases = _aliases(doc, values.get("aliases", []), rel, errors)
     if "title" in values and not values.get("slug") and not make_slug(values["title"]):
         errors.append(
             SourceError(rel, doc.line("title"), "'title' has no letters or digits to make a URL from; add a 'slug:' line")
@@ -121,6 +129,7 @@ def check_post(
         draft=values["draft"],
         comments=values["comments"],
         extra=tuple((k, values[k]) for k in sorted(extra_keys & set(values))),
+        aliases=aliases,
     )
 
 
@@ -232,3 +241,16 @@ def _tags(doc, value, rel, errors) -> tuple[str, ...]:
             continue
         found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())
+
+
+def _aliases(doc, value, rel, errors) -> tuple[str, ...]:
+    found: list[str] = []
+    for text, line in _names(doc, value, "aliases", rel, errors):
+        path, problem = alias(text)
+        if problem:
+            errors.append(SourceError(rel, line, _("old address '{text}' in 'aliases:': {problem}", text=text.strip(), problem=problem)))
+        elif path in found:
+            errors.append(SourceError(rel, line, _("old address '{text}' is listed twice in 'aliases:'", text=text.strip())))
+        else:
+            found.append(path)
+    return tuple(found)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 from sitegen.progress import ProgressBar
 
 MARKER = ".sitegen"  # marks a folder this tool made, so it never replaces anybody else's folder
@@ -134,11 +135,14 @@ class Staging:
         if content is REUSE or _same(self.out / rel, content):
             return False
         target = self.tmp / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, target)
-        else:
-            target.write_bytes(content)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
+        except (FileExistsError, IsADirectoryError, NotADirectoryError):
+            raise BuildError([_file_and_folder(rel)]) from None
         return True
 
     def current(self, rel: str) -> Path:
@@ -151,6 +155,7 @@ class Staging:
 
         ``previous`` lists the files the last build wrote; without it the output folder is walked.
         """
+        check_names(files)
         if not (self.out / MARKER).exists():
             (self.tmp / MARKER).write_bytes(b"")
         if not self.out.exists() or not any(self.out.iterdir()):
@@ -197,6 +202,7 @@ class DryRun:
         raise NotImplementedError("a dry run keeps no files")  # nothing reads back from it: no search index is made
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+        check_names(files)
         errors = self.check_links(self.pages, set(files))
         if errors:
             raise BuildError(errors)
@@ -204,6 +210,24 @@ class DryRun:
 
     def abort(self) -> None:
         self.pages.clear()
+
+
+def check_names(files: Collection[str]) -> None:
+    """No name is both a file and a folder of the output: e.g. 'sitemap.xml/' in 'aliases:', or a folder of static/."""
+    names = set(files)
+    folders: set[str] = set()
+    for rel in names:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in folders:  # each folder walked up from once: a build has far fewer folders than files
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    clashes = sorted(folders & names)
+    if clashes:
+        raise BuildError([_file_and_folder(rel) for rel in clashes])
+
+
+def _file_and_folder(rel: str) -> SourceError:
+    return SourceError("/" + rel, 0, _("sitegen makes both a file and a folder of this name; look for it in 'aliases:' and in static/"))
 
 
 def put_all(sink: Sink, files: Mapping[str, Content], fingerprints: Mapping[str, str], bar: ProgressBar) -> Produced:

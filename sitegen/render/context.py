@@ -110,6 +110,12 @@ def _not_found(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     return {"title": "Sidan finns inte", "canonical": ""}
 
 
+def _redirect(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
+    target = site.document(*job.ref)
+    # the canonical link names the new address, so search engines move what they knew of the old one
+    return {"target": target, "title": target.meta.title, "canonical": site.urls.absolute(target.url)}
+
+
 CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]] = {
     PageKind.HOME: _home,
     PageKind.POST: _post,
@@ -118,6 +124,7 @@ CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]]
     PageKind.TERM: _term,
     PageKind.SEARCH: _search,
     PageKind.NOT_FOUND: _not_found,
+    PageKind.REDIRECT: _redirect,
 }
 
 

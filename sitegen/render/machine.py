@@ -14,20 +14,21 @@ from sitegen.render.environment import content_security_policy
 from sitegen.render.feeds import render_feed
 from sitegen.render.headers import HEADERS_FILE, render_headers
 from sitegen.render.opendata import render_csv, render_json
+from sitegen.render.redirects import REDIRECTS_FILE, render_redirects
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.site.index import Site
 from sitegen.site.plan import SitePlan, feed_paths
 
 COMMENT_TARGETS = "kommentarer.json"
 # generated files a file in static/ may replace: a deployer's own rules for crawlers and for the host
-OVERRIDABLE = frozenset({"robots.txt", HEADERS_FILE})
+OVERRIDABLE = frozenset({"robots.txt", HEADERS_FILE, REDIRECTS_FILE})
 
 
 def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
     """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed.
 
-    ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt or _headers
-    in static/ replaces the generated one.
+    ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt, _headers or
+    _redirects in static/ replaces the generated one.
     """
     site, memo = plan.site, {}
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
@@ -40,6 +41,7 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
         ("besok.json", every, partial(render_json, site)),
         ("besok.csv", every, partial(render_csv, site)),
         (COMMENT_TARGETS, every, partial(render_comment_targets, site)),
+        (REDIRECTS_FILE, every, partial(render_redirects, site, plan.jobs)),  # ``every`` holds the old paths and the new
     ]
     outputs = [(file, fp, make) for file, fp, make in outputs if not (file in OVERRIDABLE and file in static.files)]
     made = {file: fingerprint for file, fingerprint, _ in outputs}

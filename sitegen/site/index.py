@@ -58,6 +58,10 @@ class Site:
         """The standalone page with this key."""
         return next(p for p in self.pages if p.key == key)
 
+    def document(self, kind: str, key: str) -> Post | Page:
+        """The post or the page a redirect leads to, from its ref ('post' | 'page', key)."""
+        return self.by_key[key] if kind == "post" else self.page(key)
+
     def post_terms(self, post: Post, kind: str) -> tuple[Term, ...]:
         return tuple(self.terms[(kind, i)] for i in term_ids(post, kind))
 

@@ -14,6 +14,7 @@ from sitegen.content.documents import Page, Post
 from sitegen.content.registry import Registry
 from sitegen.errors import BuildError, SourceError
 from sitegen.kinds import FEED_KINDS, PAGE_KINDS, TAXONOMIES, TAXONOMY, PageKind
+from sitegen.messages import _
 from sitegen.site.index import Site, build_index
 from sitegen.site.shards import shard_sizes
 
@@ -28,7 +29,7 @@ class PageJob(NamedTuple):
     path: str  # site path, '' for the home page
     file: str  # the output file: path + 'index.html', or the file its kind names (404.html); see ``at``
     kind: PageKind
-    ref: tuple = ()  # the data it shows: (post key,), (page key,), (taxonomy kind,), (kind, term id)
+    ref: tuple = ()  # the data it shows: (post key,), (page key,), (taxonomy kind,), (kind, term id), ('post' | 'page', key)
     number: int = 1  # page number of a paginated list
     pages: int = 1  # how many pages the list has
     source: str = ""  # the file that asked for this URL, for collision messages
@@ -36,7 +37,8 @@ class PageJob(NamedTuple):
     @classmethod
     def at(cls, path: str, kind: PageKind, ref: tuple = (), number: int = 1, pages: int = 1, source: str = "") -> PageJob:
         """The page of this kind at ``path``; its file is worked out once, as every stage asks for it."""
-        return cls(path, PAGE_KINDS[kind].file or path + "index.html", kind, ref, number, pages, source)
+        folder = path == "" or path.endswith("/")  # else it names a file, as an old address may ('gammal.html')
+        return cls(path, PAGE_KINDS[kind].file or (path + "index.html" if folder else path), kind, ref, number, pages, source)
 
     @property
     def template(self) -> str:
@@ -86,7 +88,12 @@ def plan_pages(site: Site) -> list[PageJob]:
             paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys), f"{kind} '{term.name}'")
     jobs.append(PageJob.at(urls.search(), PageKind.SEARCH, source="the search page"))
     jobs.append(PageJob.at("", PageKind.NOT_FOUND, source="the 404 page"))
-    check_collisions(jobs)
+    for kind, documents in (("post", site.posts), ("page", site.pages)):  # last, so a collision names the alias
+        for doc in documents:
+            jobs.extend(PageJob.at(old, PageKind.REDIRECT, (kind, doc.key), source=doc.source) for old in doc.meta.aliases)
+    errors = collisions(jobs) + folder_clashes(jobs, {path for path, _ in feed_paths(site)})
+    if errors:
+        raise BuildError(errors)
     return jobs
 
 
@@ -101,7 +108,8 @@ def feed_paths(site: Site) -> list[tuple[str, tuple]]:
 WRITTEN = (PageKind.POST, PageKind.PAGE)  # pages a writer names with 'slug:'
 
 
-def check_collisions(jobs: list[PageJob]) -> None:
+def collisions(jobs: list[PageJob]) -> list[SourceError]:
+    """Two pages at one URL, each named with what made it."""
     owners: dict[str, PageJob] = {}
     errors: list[SourceError] = []
     for job in jobs:
@@ -110,14 +118,42 @@ def check_collisions(jobs: list[PageJob]) -> None:
             owners[job.file] = job
             continue
         path = "/" + job.path
-        if job.kind in WRITTEN:
+        if job.kind is PageKind.REDIRECT:
+            errors.append(SourceError(job.source, 0, _alias_collision(path, job, other)))
+        elif job.kind in WRITTEN:
             errors.append(SourceError(job.source, 0, f"URL {path} is also used by {other.source}; give one of them another 'slug:'"))
         elif other.kind in WRITTEN:
             errors.append(SourceError(other.source, 0, f"URL {path} is also used by {job.source}; give it another 'slug:'"))
         else:
             errors.append(SourceError("config.yaml", 0, f"URL {path} is used by both {other.source} and {job.source}"))
-    if errors:
-        raise BuildError(errors)
+    return errors
+
+
+def folder_clashes(jobs: list[PageJob], files: set[str]) -> list[SourceError]:
+    """An old address inside a file sitegen makes ('/feed.xml/' in /feed.xml) is an error naming it.
+
+    Only old addresses can make such a folder: every other page's path comes from slugs.
+    """
+    taken = {job.file for job in jobs} | files
+    errors = []
+    for job in jobs:
+        if job.kind is PageKind.REDIRECT:
+            parts = job.file.split("/")[:-1]
+            for n in range(1, len(parts) + 1):
+                inside = "/".join(parts[:n])
+                if inside in taken:
+                    errors.append(SourceError(job.source, 0, _("old address /{path} in 'aliases:' is inside /{file}, a file sitegen "
+                                                               "makes; remove it from 'aliases:'", path=job.path, file=inside)))
+    return errors
+
+
+def _alias_collision(path: str, job: PageJob, other: PageJob) -> str:
+    if other.kind is PageKind.REDIRECT:
+        return _("old address {path} in 'aliases:' is also in the 'aliases:' of {other}; keep it in one of them",
+                 path=path, other=other.source)
+    if other.source == job.source:
+        return _("old address {path} in 'aliases:' is this file's own address; remove it from 'aliases:'", path=path)
+    return _("old address {path} in 'aliases:' is the address of {other}; remove it from 'aliases:'", path=path, other=other.source)
 
 
 def plan_site(

@@ -23,7 +23,7 @@ from sitegen import pipeline
 BASE_URLS = [None, "https://example.org/", "https://example.org/aterbesok/", "http://127.0.0.1:8000/forhandsvisning/"]
 ENDPOINTS = [None, "/kommentar/", "https://kommentarer.example.org/ta-emot"]
 OUTPUTS = ["_site", "public", ".sitegen-cache/serve"]  # the last is where serve builds
-EDITS = [None, "template", "config", "post", "static", "image-add", "image-change", "image-remove", "widths", "static-image"]
+EDITS = [None, "template", "config", "post", "alias", "static", "image-add", "image-change", "image-remove", "widths", "static-image"]
 WIDTHS = ["[480, 960, 1600]", "[300, 700]", "[640]"]
 LEFT_OUT = {"_site", "public", ".sitegen-cache"}  # what a fresh copy of the sources does not have
 
@@ -66,6 +66,11 @@ def _edit(root: Path, edit: str | None, n: int) -> None:
     elif edit == "post":
         post = root / "posts" / "2018-05-boras.md"
         post.write_text(post.read_text(encoding="utf-8") + f"\nTillägg {n}.\n", encoding="utf-8")
+    elif edit == "alias":  # an old address moves: its redirect page and _redirects follow, the old one goes
+        post = root / "posts" / "2018-05-boras.md"
+        lines = [line for line in post.read_text(encoding="utf-8").split("\n") if not line.startswith("aliases:")]
+        lines.insert(2, f"aliases: [/2018/05/02/gammal-{n}/]")
+        post.write_text("\n".join(lines), encoding="utf-8")
     elif edit == "static":
         css = root / "static" / "assets" / "style.css"
         css.write_text(css.read_text(encoding="utf-8") + f"\n/* {n} */\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from sitegen.config.urls import Urls, municipality_slugs, slug
+from sitegen.config.urls import Urls, alias, alias_href, municipality_slugs, slug
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,43 @@ def test_href_under_a_sub_path(config):
     assert urls.href("static/style.css") == "/aterbesok/static/style.css"
     assert urls.absolute("2017/03/x/") == "https://example.org/aterbesok/2017/03/x/"
     assert urls.absolute(urls.page("", 2)) == "https://example.org/aterbesok/sida/2/"
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("/2017/02/08/fokus-pa-medskapande-i-boras/", "2017/02/08/fokus-pa-medskapande-i-boras/"),
+        ("/2017/02/08/slug", "2017/02/08/slug/"),  # WordPress answers both; a folder serves both
+        ("//2017//02/", "2017/02/"),
+        ("/2016/10/%c3%a5terbes%c3%b6k-i-bor%C3%A5s/", "2016/10/återbesök-i-borås/"),  # as servers decode a request
+        ("/gamla/finspang.html", "gamla/finspang.html"),  # names a file: written as that file
+        ("/index.php/2017/02/slug/", "index.php/2017/02/slug/"),
+    ],
+)
+def test_an_old_address_becomes_a_site_path(text, path):
+    assert alias(text) == (path, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("2017/02/08/slug/", "an old address starts with '/'"),
+        ("https://gamla.example.org/2017/02/08/slug/", "without the host"),
+        ("/?p=123", "cannot redirect an address with '?' or '#'"),
+        ("/2017/02/slug/#kommentarer", "cannot redirect an address with '?' or '#'"),
+        ("/", "'/' is the home page"),
+        ("/2017/../etc/", "may not hold '.', '..'"),
+        ("/2017/%2e%2e/x/", "may not hold '.', '..'"),
+        ("/a\\b/", "may not hold '.', '..', '\\'"),
+        ("/a%0Ab/", "control characters"),
+    ],
+)
+def test_an_old_address_that_cannot_be_served_says_how_to_write_it(english, text, problem):
+    path, message = alias(text)
+    assert path == ""
+    assert message is not None and problem in message
+
+
+def test_redirect_files_get_old_addresses_percent_encoded():
+    assert alias_href("/2016/10/återbesök-i-borås/") == "/2016/10/%C3%A5terbes%C3%B6k-i-bor%C3%A5s/"
+    assert alias_href("/gamla/finspang.html") == "/gamla/finspang.html"

@@ -283,4 +283,27 @@ def test_page_unknown_key():
     errors: list[SourceError] = []
     meta = check_page(parse("title: Om\nmunicipality: Borås\n", first_line=2), "pages/om.md", "om", errors)
     assert meta is None or meta.title == "Om"
-    assert [str(e) for e in errors] == ["pages/om.md:3: unknown key 'municipality'; known keys: draft, slug, summary, title"]
+    assert [str(e) for e in errors] == ["pages/om.md:3: unknown key 'municipality'; known keys: aliases, draft, slug, summary, title"]
+
+
+def test_aliases_become_site_paths(config, registry):
+    meta = ok(config, registry, FULL + "aliases: [/2017/03/14/aterbesok-i-finspang/, /gammal.html]\n")
+    assert meta.aliases == ("2017/03/14/aterbesok-i-finspang/", "gammal.html")
+    assert ok(config, registry, FULL + "aliases: /2017/03/14/x\n").aliases == ("2017/03/14/x/",)
+    assert ok(config, registry, FULL).aliases == ()
+
+
+def test_bad_aliases_are_reported_at_their_line(english, config, registry):
+    front = FULL + "aliases:\n  - /2017/03/14/x/\n  - /?p=12\n  - /2017/03/14/x\n"
+    first = FULL.count("\n") + 3  # the list starts on the line after 'aliases:'; the YAML on line 2
+    assert bad(config, registry, front) == [
+        f"posts/x.md:{first + 1}: old address '/?p=12' in 'aliases:': a static host cannot redirect an address with "
+        "'?' or '#'; see 'Old links' in README.md for ?p=123 links",
+        f"posts/x.md:{first + 2}: old address '/2017/03/14/x' is listed twice in 'aliases:'",
+    ]
+
+
+def test_pages_have_aliases_too(config, registry):
+    errors: list[SourceError] = []
+    meta = check_page(parse("title: Om bloggen\naliases: [/om/]\n", first_line=2), "pages/om.md", "om", errors)
+    assert errors == [] and meta is not None and meta.aliases == ("om/",)
