@@ -9,6 +9,7 @@ from sitegen.comments import sanitize, store
 from sitegen.config.settings import Config
 from sitegen.content.documents import Post
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 
 def published_comments(root: Path, config: Config, posts: Iterable[Post]) -> dict[str, tuple[sanitize.RenderedComment, ...]]:
@@ -20,7 +21,17 @@ def published_comments(root: Path, config: Config, posts: Iterable[Post]) -> dic
         for key in sorted(approved)
         if key not in keys
     ]
+    for key, items in sorted(approved.items()):
+        ids = {c.id for c in items}
+        errors += [SourceError(f"{config.comments.dir}/{key}/{c.id}.yaml", 0,
+                               _("'parent' is {parent}, which is no approved comment of this post; remove the line or approve "
+                                 "that comment", parent=c.parent))
+                   for c in items if c.parent and (c.parent not in ids or c.parent == c.id)]
     if errors:
         raise BuildError(errors)
     zone = config.tz
-    return {key: tuple(sanitize.render_comment(c, zone) for c in items) for key, items in approved.items()}
+    rendered = {}
+    for key, items in approved.items():
+        names = {c.id: sanitize.public_name(c.name) for c in items}
+        rendered[key] = tuple(sanitize.render_comment(c, zone, names) for c in items)
+    return rendered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from html.parser import HTMLParser
@@ -264,14 +265,25 @@ class RenderedComment:
     website: str
     date: datetime
     html: str
+    reply_to: tuple[str, str] | None = None  # (id, name) of the comment this one answers
 
 
-def render_comment(c: Comment, zone: tzinfo) -> RenderedComment:
-    """The public view of one approved comment, dated in the site's ``zone``; the template escapes name and website."""
+def render_comment(c: Comment, zone: tzinfo, names: Mapping[str, str] | None = None) -> RenderedComment:
+    """The public view of one approved comment, dated in the site's ``zone``; the template escapes name and website.
+
+    ``names`` holds the names of the post's comments by id, for a reply's "Svar till".
+    """
+    parent = (names or {}).get(c.parent) if c.parent else None
     return RenderedComment(
         id=c.id,
-        name=" ".join(clean_text(c.name).split()),
+        name=public_name(c.name),
         website=safe_url(c.website, frozenset({"http", "https"})),
         date=c.date.astimezone(zone),
         html=comment_html(c.text),
+        reply_to=(c.parent, parent) if parent is not None else None,
     )
+
+
+def public_name(name: str) -> str:
+    """A commenter's name as shown: its text only, on one line."""
+    return " ".join(clean_text(name).split())

@@ -49,6 +49,7 @@ class Comment:
     website: str
     date: datetime
     text: str
+    parent: str = ""  # the id of the comment of the same post this one answers; '' for none (the form makes none)
 
 
 class UnknownComment(KeyError):
@@ -82,6 +83,7 @@ def dump(comment: Comment) -> str:
         "email": comment.email,
         "website": comment.website,
         "date": comment.date.astimezone(UTC).isoformat(),
+        **({"parent": comment.parent} if comment.parent else {}),  # files without a reply stay as they always were
         "text": comment.text,
     }
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
@@ -162,6 +164,7 @@ FIELDS = {
     "email": Field((str,), ""),
     "website": Field((str,), ""),
     "date": Field((str, date), check=_date_problem),  # YAML reads an unquoted ISO date and time as a datetime
+    "parent": Field((str,), "", lambda v: None if not v or ID_PATTERN.fullmatch(v) else "must be a comment id, like the file names"),
     "text": Field((str,), check=_not_blank),
 }
 

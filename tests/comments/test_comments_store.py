@@ -187,3 +187,25 @@ def test_non_utf8_file(root):
     with pytest.raises(BuildError) as info:
         store.approved(root)
     assert str(info.value) == f"{path}:2: is not valid UTF-8 text; save the file as UTF-8"
+
+
+def test_a_reply_keeps_its_parent_and_a_comment_without_one_is_written_as_before(root):
+    first = make()
+    reply = make(minutes=5, parent=first.id)
+    assert "parent" not in yaml.safe_load(store.dump(first))
+    assert yaml.safe_load(store.dump(reply))["parent"] == first.id
+    for c in (first, reply):
+        store.submit(root, c)
+    store.approve(root, [first.id, reply.id])
+    assert store.approved(root)["2017-03-14-finspang"] == (first, reply)
+
+
+def test_a_parent_that_is_no_comment_id_is_an_error_at_its_line(root, english):
+    c = make()
+    store.submit(root, c)
+    path = root / store.PENDING / f"{c.id}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("text:", "parent: ../x\ntext:"), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        store.load(path)
+    assert [e.line for e in caught.value.errors] == [7]
+    assert "'parent' must be a comment id" in str(caught.value)

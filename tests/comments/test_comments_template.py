@@ -180,3 +180,14 @@ def test_html_validates(tmp_path):
         [*vnu_command(), "--errors-only", *files], check=False, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_reply_says_whom_it_answers_and_links_to_that_comment():
+    first = Comment(id="20170314T093015000000Z-wp11", post="2017-03-14-finspang", name="Karin <b>Lund</b>", email="k@example.se",
+                    website="", date=datetime(2017, 3, 14, 9, 30, tzinfo=UTC), text="Tack!")
+    reply = Comment(id="20170314T100000000000Z-wp12", post="2017-03-14-finspang", name="Redaktionen", email="r@example.se",
+                    website="", date=datetime(2017, 3, 14, 10, 0, tzinfo=UTC), text="Roligt att höra.", parent=first.id)
+    names = {c.id: "Karin Lund" for c in (first,)}
+    html = render([render_comment(first, STOCKHOLM, names), render_comment(reply, STOCKHOLM, names)])
+    assert 'svar till <a href="#kommentar-20170314T093015000000Z-wp11">Karin Lund</a>' in html
+    assert html.count("svar till") == 1
