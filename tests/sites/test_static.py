@@ -82,7 +82,7 @@ def test_an_unknown_asset_in_a_template_names_the_template_line(tmp_path):
     base.write_text(base.read_text(encoding="utf-8").replace("'assets/style.css'|asset", "'assets/stil.css'|asset"), encoding="utf-8")
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
     assert code == 1
-    assert err.startswith("templates/base.html:11: KeyError: \"no file static/assets/stil.css; the asset filter names files in static/assets/")
+    assert err.startswith("templates/base.html:8: KeyError: \"no file static/assets/stil.css; the asset filter names files in static/assets/")
 
 
 def test_headers_file_carries_the_page_policy_with_framing_forbidden_and_the_asset_cache_rule(tmp_path):
