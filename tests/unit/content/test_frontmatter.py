@@ -297,8 +297,8 @@ def test_bad_aliases_are_reported_at_their_line(english, config, registry):
     front = FULL + "aliases:\n  - /2017/03/14/x/\n  - /?p=12\n  - /2017/03/14/x\n"
     first = FULL.count("\n") + 3  # the list starts on the line after 'aliases:'; the YAML on line 2
     assert bad(config, registry, front) == [
-        f"posts/x.md:{first + 1}: old address '/?p=12' in 'aliases:': a static host cannot redirect an address with "
-        "'?' or '#'; see 'Old links' in README.md for ?p=123 links",
+        (f"posts/x.md:{first + 1}: old address '/?p=12' in 'aliases:': a static host cannot redirect an address with "
+        "'?' or '#'; see 'Old links' in README.md for ?p=123 links"),
         f"posts/x.md:{first + 2}: old address '/2017/03/14/x' is listed twice in 'aliases:'",
     ]
 
@@ -307,3 +307,8 @@ def test_pages_have_aliases_too(config, registry):
     errors: list[SourceError] = []
     meta = check_page(parse("title: Om bloggen\naliases: [/om/]\n", first_line=2), "pages/om.md", "om", errors)
     assert errors == [] and meta is not None and meta.aliases == ("om/",)
+
+
+def test_a_draft_may_wait_for_its_place(config, registry):
+    meta = ok(config, registry, "title: Konferensen\ndate: 2017-09-19\ndraft: true\n")
+    assert meta.municipalities == () and meta.counties == ()
