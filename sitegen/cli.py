@@ -16,7 +16,7 @@ from sitegen.progress import ProgressBar
 if TYPE_CHECKING:
     from sitegen import pipeline
 
-COMMANDS = ("build", "check", "serve", "new", "comments")
+COMMANDS = ("build", "check", "serve", "new", "comments", "import-wordpress")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--county", help="the county, for a county-wide visit or to state it")
     n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
     n.add_argument("--bundle", action="store_true", help="a folder post, posts/<date>-<slug>/index.md, to put photos beside")
+
+    w = sub.add_parser("import-wordpress", help="import a WordPress export: posts, pages, approved comments, images, old URLs")
+    w.add_argument("export", type=Path, help="the export file, from WordPress's Tools → Export")
+    w.add_argument("--uploads", type=Path, help="a copy of the blog's wp-content/uploads folder, for the images")
+    w.add_argument("--map", type=Path, dest="term_map", help="MAP.yaml: what categories and tags become, or 'drop'")
+    w.add_argument("--dry-run", action="store_true", help="print what would be written, and write nothing")
+    w.add_argument("--force", action="store_true", help="overwrite files that differ from what the import writes")
 
     from sitegen.comments import moderate
 
@@ -137,6 +144,13 @@ def run(args: argparse.Namespace) -> int:
         new = NewPost(args.title, args.municipality, args.county, args.date or date.today(), args.bundle)
         path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
+        return 0
+    if args.command == "import-wordpress":
+        from sitegen.importers import report, wordpress
+
+        options = wordpress.ImportOptions(args.export, args.uploads, args.term_map, args.dry_run, args.force)
+        done = wordpress.import_wordpress(root, options, ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))
+        print(report.render(done, args.dry_run), end="")
         return 0
     if args.command == "comments":
         config = pipeline.load_settings(pipeline.BuildOptions(root)).config
