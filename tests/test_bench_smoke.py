@@ -103,3 +103,14 @@ def test_image_benchmark_runs_and_publishes_every_width_and_format(tmp_path: Pat
     text = images.report({"photos": 2, "posts": 2, "size": (1800, 1200), "repeat": 1, "machine": "test",
                           "versions": {"sitegen": "x"}, "results": {"sitegen": result}})
     assert "| sitegen x | cold |" in text and "| sitegen x | rebuild |" in text
+
+
+def test_wordpress_benchmark_imports_twice_and_builds(tmp_path: Path) -> None:
+    from bench import wordpress
+
+    result = wordpress.time_import(tmp_path, 20, 80, log=lambda line: None)
+    assert [result[step]["wall"] > 0 for step in ("import", "again", "build")] == [True, True, True]
+    assert result["import"]["first_lines"][0].startswith("Importerade 20 inlägg, 0 sidor och ")
+    assert result["again"]["first_lines"][1].startswith("0 filer skrivna, ")  # the second run changes nothing
+    text = wordpress.report({**result, "machine": "test"})
+    assert "| import-wordpress again |" in text and "A WordPress export of 20 posts and 80 comments" in text
