@@ -68,8 +68,8 @@ def running(cmd: list[str], port: int, what: str, **kw) -> Iterator[subprocess.P
 
 
 @contextmanager
-def nginx(tmp: Path, server: str) -> Iterator[str]:
-    """nginx on 127.0.0.1 with ``server`` as the body of its server block; yields its origin."""
+def nginx(tmp: Path, server: str, http: str = "") -> Iterator[str]:
+    """nginx on 127.0.0.1 with ``server`` as the body of its server block (and ``http`` in its http block); yields its origin."""
     if not Path(NGINX).exists():
         pytest.fail("nginx is not installed: run ./scripts/test, which installs Debian's nginx")
     port = free_port()
@@ -85,6 +85,7 @@ http {{
     include {MIME_TYPES};
     access_log off;
 {temp}
+{http}
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;

@@ -7,6 +7,8 @@ README says (see conftest.py for how nginx is run).
 from __future__ import annotations
 
 import shutil
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -17,7 +19,7 @@ from sitetools import build, copy_sample_site
 from sitegen.render.environment import content_security_policy
 from sitegen.render.headers import IMMUTABLE, page_headers
 
-from .conftest import fetch, nginx, site_location
+from .conftest import fetch, nginx, readme_block, site_location
 
 BASE = "https://example.org/aterbesok/"
 
@@ -35,12 +37,15 @@ class _Links(HTMLParser):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """(origin, output folder) of the sample site behind nginx, as the README configures it."""
+    """(origin, output folder) of the sample site behind nginx, as the README configures it, old ?p= links too."""
     tmp = tmp_path_factory.mktemp("nginx")
     copy_sample_site(tmp / "site")
     out = build(tmp / "site", tmp / "out", "--base-url", BASE)
     shutil.copytree(out, tmp / "www" / "aterbesok")
-    with nginx(tmp, site_location(tmp, tmp / "www")) as origin:
+    old_links = readme_block("nginx", "location = /aterbesok/ {").replace("root /srv/www;", f"root {tmp / 'www'};").replace(
+        "/etc/nginx/snippets/aterbesok-headers.conf", str(tmp / "headers.conf"))
+    location = site_location(tmp, tmp / "www")
+    with nginx(tmp, location + old_links, http=readme_block("nginx", "map $arg_p")) as origin:
         yield origin, out
 
 
@@ -91,3 +96,33 @@ def test_an_unknown_path_gets_the_404_page(served):
     assert status == 404
     assert body == (out / "404.html").read_bytes()
     assert headers.get("X-Content-Type-Options") == "nosniff"
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the test reads the redirect itself
+
+
+def _first_answer(url: str) -> tuple[int, dict[str, str]]:
+    try:
+        with urllib.request.build_opener(_Stay).open(url, timeout=10) as response:
+            return response.status, dict(response.headers.items())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers.items())
+
+
+def test_a_wordpress_p_link_is_redirected_by_the_readme_map_and_the_home_page_still_served(served):
+    origin, out = served
+    status, headers = _first_answer(f"{origin}/aterbesok/?p=701")
+    assert (status, headers.get("Location", "").removeprefix(origin)) == (301, "/aterbesok/2017/10/planerat-besok-pa-gotland/")
+    for query in ("", "?p=999", "?utm_source=nyhetsbrev"):
+        status, headers, body = fetch(f"{origin}/aterbesok/{query}")
+        assert status == 200 and body == (out / "index.html").read_bytes(), query
+        assert headers.get("X-Content-Type-Options") == "nosniff", "the home page keeps its headers"
+
+
+def test_an_old_permalink_is_served_its_page_that_leads_on(served):
+    origin, _ = served
+    status, _, body = fetch(f"{origin}/aterbesok/2017/03/14/aterbesok-i-finspang/")
+    assert status == 200
+    assert b'<meta http-equiv="refresh" content="0; url=/aterbesok/2017/03/aterbesok-i-finspang/">' in body
