@@ -26,6 +26,8 @@ def render(report: Report, dry_run: bool) -> str:
              [f"{rel}: {why}" for rel, why in report.drafts])
     _section(out, _("Uploads not found (run again with --uploads FOLDER, the blog's wp-content/uploads):"),
              [f"{rel}: {url}" for rel, url in report.missing])
+    _section(out, _("Uploads attached to a post but shown nowhere in it, not copied (so nothing a writer left out is published):"),
+             [f"{rel}: {path}" for rel, path in report.unshown])
     _section(out, _("Pictures on other sites, now links (pages show only the site's own pictures):"),
              [f"{rel}: {url}" for rel, url in report.external])
     _section(out, _("Shortcodes kept as text:"),

@@ -65,6 +65,7 @@ class Report:
     skipped_comments: Counter = field(default_factory=Counter)  # kind ('pending', 'spam', …) -> count
     skipped_items: Counter = field(default_factory=Counter)  # status or type -> count
     query_links: list[tuple[str, str]] = field(default_factory=list)  # ('?p=123', new URL)
+    unshown: list[tuple[str, str]] = field(default_factory=list)  # (file, upload attached to its post but shown nowhere)
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # existing files that differ, left alone without --force
@@ -104,9 +105,11 @@ def plan_files(export: Export, config: Config, classifier: Classifier, uploads: 
     # HTML to Markdown is most of an import's work: over every core, each worker with the library by fork
     progress = bar.stage(_("converting"), len(wanted)) if bar is not None else None
     bodies = [done.value for done in map_shared(convert_item, wanted, library, progress)]  # convert_item raises no BuildError
+    documents: dict[str, str] = {}  # WordPress id -> the Markdown file
     for item, body in zip(wanted, bodies, strict=True):
         document = _document(item, body, export, config, classifier, urls, taken, report)
         files.update(document.files)
+        documents[item.id] = document.rel
         if item.type == "post":
             report.posts += 1
             files.update(_comment_files(item.comments, document.key, config, report))
@@ -114,6 +117,12 @@ def plan_files(export: Export, config: Config, classifier: Classifier, uploads: 
             report.pages += 1
             if item.comments:
                 report.skipped_comments["on a page"] += len(item.comments)
+    copied = {content for content in files.values() if isinstance(content, Path)}
+    for item in export.items:  # photos uploaded to a post but not shown in it may not be meant for readers: not copied
+        path = library.attachments.get(item.id) if item.type == "attachment" else None
+        found = library.file(path) if path else None
+        if found is not None and found not in copied and item.parent in documents:
+            report.unshown.append((documents[item.parent], path))
     return files
 
 
@@ -139,6 +148,7 @@ class Document:
     """One post or page as files: its Markdown, and the uploads beside it."""
 
     key: str
+    rel: str  # its Markdown file
     files: Mapping[str, bytes | Path]
 
 
@@ -173,7 +183,7 @@ def _document(item: Item, body: Body, export: Export, config: Config, classifier
     _note(report, rel, reasons, converted)
     files: dict[str, bytes | Path] = {rel: text.encode("utf-8")}
     files.update({f"{folder}/{key}/{copy}": source for copy, source in body.copies.items()})
-    return Document(key, files)
+    return Document(key, rel, files)
 
 
 def _status(status: str) -> str:

@@ -21,6 +21,7 @@ def uploads(tmp_path: Path) -> Path:
     write_picture(folder / "2017/02/boras1.jpg", (2000, 1500))  # with a GPS position, as a phone writes it
     write_picture(folder / "2017/02/boras1-1024x768.jpg", (1024, 768))
     write_picture(folder / "2017/08/ostersund.jpg", (1200, 800))
+    write_picture(folder / "2017/08/deltagare.jpg", (800, 600))  # uploaded to the Östersund post, shown nowhere
     (folder / "2017/08/plan-for-handling.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     return folder
 
@@ -98,6 +99,9 @@ def test_the_report_lists_drafts_and_why_terms_shortcodes_skipped_comments_and_q
     assert "Terms dropped:\n  'Okategoriserat' (1)" in out
     assert "Comments not imported: 1 pending, 1 pingbacks, 1 spam, 1 in the trash" in out
     assert "Items not imported: 1 nav_menu_item, 1 trash" in out
+    assert ("Uploads attached to a post but shown nowhere in it, not copied (so nothing a writer left out is published):\n"
+            f"  {OSTERSUND}/index.md: 2017/08/deltagare.jpg\n") in out
+    assert not (empty_site / OSTERSUND / "deltagare.jpg").exists()
     assert out.endswith("  ?p=701 → /2017/10/planerat-besok-pa-gotland/\n  ?p=801 → /2017/09/aterbesok-i-skelleftea/\n")
 
 
