@@ -161,7 +161,7 @@ def _document(item: Item, body: Body, export: Export, config: Config, classifier
     key = _unique(key, taken)
     converted, cover = body.converted, body.cover
     markdown = converted.markdown
-    if cover is not None and f"]({cover[0]})" not in markdown:
+    if cover is not None and not re.search(rf"\]\({re.escape(cover[0])}[\s)]", markdown):
         markdown = f"![{cover[1]}]({cover[0]})\n\n{markdown}"  # the featured image: the post's first image, shown in previews
     folder = POSTS_DIR if is_post else PAGES_DIR
     rel = f"{folder}/{key}/index.md" if body.copies else f"{folder}/{key}.md"

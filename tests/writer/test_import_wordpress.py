@@ -22,6 +22,7 @@ def uploads(tmp_path: Path) -> Path:
     write_picture(folder / "2017/02/boras1-1024x768.jpg", (1024, 768))
     write_picture(folder / "2017/08/ostersund.jpg", (1200, 800))
     write_picture(folder / "2017/08/deltagare.jpg", (800, 600))  # uploaded to the Östersund post, shown nowhere
+    write_picture(folder / "2013/10/ansia.jpg", (1600, 1200))  # the Västerbotten post's featured image, not in its text
     (folder / "2017/08/plan-for-handling.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     return folder
 
@@ -42,14 +43,14 @@ def imported(root: Path) -> dict[str, bytes]:
 def test_the_export_becomes_a_site_that_builds_with_comments_photos_and_old_links(english, empty_site, uploads, tmp_path):
     code, out, err = run_import(empty_site, "--uploads", str(uploads))
     assert code == 0, err
-    assert out.startswith("Imported 8 posts, 1 pages and 3 comments.\n15 files written, 0 unchanged, 0 kept as they were.\n")
+    assert out.startswith("Imported 8 posts, 1 pages and 3 comments.\n16 files written, 0 unchanged, 0 kept as they were.\n")
     files = imported(empty_site)
     assert sorted(files) == sorted([
         "comments/2016-10-11-boras-onskar-socionomutbildning/20161012T051500000000Z-wp31.yaml",
         "comments/2017-02-14-fokus-pa-medskapande-i-boras/20170215T073000000000Z-wp11.yaml",
         "comments/2017-02-14-fokus-pa-medskapande-i-boras/20170215T080500000000Z-wp12.yaml",
         "pages/om-bloggen.md",
-        "posts/2013-10-16-vasterbotten-gor-skillnad.md",
+        "posts/2013-10-16-vasterbotten-gor-skillnad/ansia.jpg", "posts/2013-10-16-vasterbotten-gor-skillnad/index.md",
         "posts/2016-10-11-boras-onskar-socionomutbildning.md",
         f"{BORAS}/boras1.jpg", f"{BORAS}/index.md",
         "posts/2017-03-14-aterbesok-i-finspang.md",
@@ -63,7 +64,11 @@ def test_the_export_becomes_a_site_that_builds_with_comments_photos_and_old_link
         "---\ntitle: Fokus på medskapande i Borås!\ndate: 2017-02-14T10:00\nauthor: Anna Andersson\nmunicipality: Borås\n"
         "plan_areas: [Medskapande]\ntags: [BBiC]\nslug: fokus-pa-medskapande-i-boras\n"
         "aliases: [/2017/02/14/fokus-pa-medskapande-i-boras/]\n---\n\n")
-    assert '![Hjulet med barns och ungas behov i mitten](boras1.jpg "Målbilden i Borås")' in files[f"{BORAS}/index.md"].decode()
+    boras = files[f"{BORAS}/index.md"].decode()
+    assert '![Hjulet med barns och ungas behov i mitten](boras1.jpg "Målbilden i Borås")' in boras
+    assert boras.count("](boras1.jpg") == 1, "the featured image is shown in the text already: not again at the top"
+    vasterbotten = files["posts/2013-10-16-vasterbotten-gor-skillnad/index.md"].decode()
+    assert vasterbotten.split("---\n\n", 1)[1].startswith("![Deltagarna framför Ansia i Lycksele](ansia.jpg)\n\nSex kommuner")
 
     out_dir = build(empty_site, tmp_path / "out")
     post = (out_dir / "2017/02/fokus-pa-medskapande-i-boras/index.html").read_text(encoding="utf-8")
@@ -110,7 +115,7 @@ def test_a_second_run_changes_nothing(empty_site, uploads):
     before = stat_tree(empty_site)
     code, out, _ = run_import(empty_site, "--uploads", str(uploads))
     assert code == 0
-    assert "0 filer skrivna, 15 oförändrade, 0 behållna som de var." in out  # Swedish, as the writer's locale is
+    assert "0 filer skrivna, 16 oförändrade, 0 behållna som de var." in out  # Swedish, as the writer's locale is
     assert stat_tree(empty_site) == before
 
 
@@ -130,7 +135,7 @@ def test_a_dry_run_prints_what_would_be_written_and_writes_nothing(english, empt
     before = stat_tree(empty_site)
     code, out, _ = run_import(empty_site, "--uploads", str(uploads), "--dry-run")
     assert code == 0
-    assert "Dry run: nothing was written. 15 files would be written, 0 are as they would be, 0 differ and would be kept." in out
+    assert "Dry run: nothing was written. 16 files would be written, 0 are as they would be, 0 differ and would be kept." in out
     assert "Would be written:\n  comments/2016-10-11-boras-onskar-socionomutbildning/20161012T051500000000Z-wp31.yaml\n" in out
     assert f"  {OSTERSUND}/plan-for-handling.pdf\n" in out
     assert stat_tree(empty_site) == before
