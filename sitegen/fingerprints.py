@@ -231,6 +231,7 @@ PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
     PageKind.SECTION: _section_page,
     PageKind.TERM: _term_page,
     PageKind.SEARCH: _search_page,
+    PageKind.SUBSCRIBE: _section_page,  # every feed: one per term, which the listing of every post decides
     PageKind.NOT_FOUND: _fixed_page,
     PageKind.REDIRECT: _redirect_page,
 }

@@ -24,6 +24,7 @@ class PageKind(StrEnum):
     SECTION = "section"  # the index of one taxonomy, e.g. /kommun/
     TERM = "term"  # the visits of one term, paginated, e.g. /kommun/boras/
     SEARCH = "search"
+    SUBSCRIBE = "subscribe"  # what a feed is, and every feed of the site
     NOT_FOUND = "not_found"
     REDIRECT = "redirect"  # an old address from 'aliases:', sending readers on to the post or page
 
@@ -44,6 +45,7 @@ PAGE_KINDS: Mapping[PageKind, PageKindInfo] = MappingProxyType({
     PageKind.SECTION: PageKindInfo(None),
     PageKind.TERM: PageKindInfo("term.html"),
     PageKind.SEARCH: PageKindInfo("search.html"),
+    PageKind.SUBSCRIBE: PageKindInfo("subscribe.html"),
     PageKind.NOT_FOUND: PageKindInfo("404.html", file="404.html", listed=False),
     PageKind.REDIRECT: PageKindInfo("redirect.html", listed=False),
 })
@@ -66,8 +68,8 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
     Taxonomy("municipality", "Kommuner", "municipalities.html", 4, feed=True, on_posts=True, coverage=True),
     Taxonomy("county", "Län", "counties.html", 1, feed=True, on_posts=True, coverage=True),
     Taxonomy("plan_area", "Teman", "plan_areas.html", 2, feed=True, on_posts=True, coverage=False),
-    Taxonomy("tag", "Taggar", "tags.html", 3, feed=False, on_posts=True, coverage=False),
-    Taxonomy("year", "Arkiv", "archive.html", 0, feed=False, on_posts=False, coverage=False),
+    Taxonomy("tag", "Taggar", "tags.html", 3, feed=True, on_posts=True, coverage=False),
+    Taxonomy("year", "Arkiv", "archive.html", 0, feed=True, on_posts=False, coverage=False),
 )
 TAXONOMY: Mapping[str, Taxonomy] = MappingProxyType({t.kind: t for t in TAXONOMIES})
 KINDS: tuple[str, ...] = tuple(t.kind for t in TAXONOMIES)

@@ -60,7 +60,7 @@ def received(back: str) -> str:
 
 def _field(name: str, ident: str, label: str, required: bool, attrs: str, limit: int, value: str, error: str) -> str:
     star = ' <span class="sg-required" aria-hidden="true">*</span>' if required else ""
-    hint = ' <span class="sg-hint">(publiceras inte)</span>' if name == f.EMAIL else ""
+    hint = {f.EMAIL: ' <span class="sg-hint">(publiceras inte)</span>', f.WEBSITE: ' <span class="sg-hint">(frivilligt)</span>'}.get(name, "")
     req = ' required aria-required="true"' if required else ""
     err = ""
     if error:
@@ -88,8 +88,9 @@ def form_errors(errors: dict[str, str], values: dict[str, str], post_key: str, b
         f'<ul>\n{summary}\n</ul>\n</div>\n'
         # No action: the form posts back to the address that answered, i.e. the receiver.
         '<form id="kommentarsformular" method="post" accept-charset="UTF-8">\n'
-        "<p>Din e-postadress publiceras inte. Fält markerade med * är obligatoriska. "
-        f"Kommentarer granskas innan de publiceras. Tillåtna HTML-taggar: {ALLOWED_TAGS_HTML}</p>\n"
+        "<p>Din e-postadress publiceras inte. Fält markerade med * är obligatoriska. Kommentarer granskas innan de publiceras.</p>\n"
+        f'<details class="sg-formatting">\n<summary>Formatering</summary>\n<p>Du kan använda de här HTML-taggarna: {ALLOWED_TAGS_HTML}. '
+        "En tom rad gör ett nytt stycke.</p>\n</details>\n"
         f'<input type="hidden" name="{f.POST}" value="{escape(post_key)}">\n'
         f'<input type="hidden" name="{f.RETURN}" value="{escape(back)}">\n'
         f"{fields}\n"

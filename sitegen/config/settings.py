@@ -12,6 +12,7 @@ from sitegen import fingerprints
 from sitegen.config.schema import Field, validate_mapping
 from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 CONFIG_FILE = "config.yaml"
 
@@ -36,6 +37,7 @@ class UrlConfig:
     archive: str
     page: str
     search: str
+    subscribe: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,26 @@ class CommentsConfig:
     endpoint: str
     rate_limit_per_minute: int
     dir: str
+    retention_days: int  # how long a commenter's e-mail and website are kept (``comments purge``)
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes the site and answers for it, as every page's footer names them."""
+
+    name: str  # the organisation
+    email: str
+    phone: str | None
+    address: str | None
+    logo: str | None  # a file in static/, e.g. 'bilder/logo.svg'
+
+
+@dataclass(frozen=True)
+class License:
+    """The licence of the content and the open data."""
+
+    name: str  # e.g. 'CC BY 4.0'
+    url: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,8 @@ class Config:
     extra_front_matter: tuple[str, ...]
     comments: CommentsConfig
     images: ImagesConfig
+    publisher: Publisher
+    license: License | None  # None: the site names no licence
     digest: str  # hash of the config file's bytes, for caches
 
     @property
@@ -124,6 +148,10 @@ def _non_negative(value: int) -> str | None:
     return None if value >= 0 else "must be 0 or more"
 
 
+def _not_blank_text(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
 def _timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
@@ -172,6 +200,8 @@ TOP_FIELDS = {
     "extra_front_matter": Field((list,), []),
     "comments": Field((dict,), {}),
     "images": Field((dict,), {}),
+    "publisher": Field((dict,)),
+    "license": Field((dict,), None),
 }
 URL_FIELDS = {
     "post": Field((str,), "{year}/{month}/{slug}/", _post_pattern),
@@ -182,11 +212,13 @@ URL_FIELDS = {
     "archive": Field((str,), "arkiv", _segment),
     "page": Field((str,), "sida", _segment),
     "search": Field((str,), "sok", _segment),
+    "subscribe": Field((str,), "prenumerera", _segment),
 }
 COMMENT_FIELDS = {
     "endpoint": Field((str,), "/kommentar/", _endpoint),
     "rate_limit_per_minute": Field((int,), 5, _positive),
     "dir": Field((str,), "comments"),
+    "retention_days": Field((int,), 365, _positive),
 }
 MAX_WIDTH = 8000  # wider than any screen shows; a typo such as 16000 would make huge files
 
@@ -210,6 +242,34 @@ IMAGE_FIELDS = {
     "quality": Field((int,), 80, _quality),
 }
 PLAN_AREA_FIELDS = {"name": Field((str,)), "description": Field((str,))}
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+
+
+def _email(value: str) -> str | None:
+    return None if _EMAIL.match(value.strip()) else _("is not an e-mail address, like 'redaktionen@example.se'")
+
+
+def _web_address(value: str) -> str | None:
+    parts = urlsplit(value.strip())
+    return None if parts.scheme in ("http", "https") and parts.netloc else _("must be an http(s) address, like "
+                                                                             "'https://creativecommons.org/licenses/by/4.0/'")
+
+
+def _static_file(value: str) -> str | None:
+    clean = value.strip()
+    if not clean or clean.startswith("/") or ".." in clean.split("/") or "\\" in clean:
+        return _("names a file in static/, like 'bilder/logo.svg'")
+    return None
+
+
+PUBLISHER_FIELDS = {
+    "name": Field((str,), check=_not_blank_text),
+    "email": Field((str,), check=_email),
+    "phone": Field((str,), None),
+    "address": Field((str,), None),
+    "logo": Field((str,), None, _static_file),
+}
+LICENSE_FIELDS = {"name": Field((str,), check=_not_blank_text), "url": Field((str,), check=_web_address)}
 
 
 def load_config(root: Path) -> Config:
@@ -223,7 +283,12 @@ def load_config(root: Path) -> Config:
         doc = parse(decode_text(raw, CONFIG_FILE))
     except YamlError as exc:
         raise BuildError([SourceError(CONFIG_FILE, exc.line, exc.message)]) from None
-    return config_from_document(doc, fingerprints.bytes_digest(raw))
+    config = config_from_document(doc, fingerprints.bytes_digest(raw))
+    logo = config.publisher.logo
+    if logo and not (root / "static" / logo).is_file():
+        raise BuildError([SourceError(CONFIG_FILE, doc.line("publisher", "logo"),
+                                      _("'logo' names static/{logo}, which is not there; put the logo there or remove the line", logo=logo))])
+    return config
 
 
 def config_from_document(doc: YamlDocument, digest: str) -> Config:
@@ -232,6 +297,8 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
     urls = validate_mapping(doc, ("urls",), top.get("urls", {}), URL_FIELDS, CONFIG_FILE, errors)
     comments = validate_mapping(doc, ("comments",), top.get("comments", {}), COMMENT_FIELDS, CONFIG_FILE, errors)
     images = validate_mapping(doc, ("images",), top.get("images", {}), IMAGE_FIELDS, CONFIG_FILE, errors)
+    publisher = validate_mapping(doc, ("publisher",), top["publisher"], PUBLISHER_FIELDS, CONFIG_FILE, errors) if "publisher" in top else {}
+    licence = validate_mapping(doc, ("license",), top["license"], LICENSE_FIELDS, CONFIG_FILE, errors) if top.get("license") else None
     areas = _plan_areas(doc, top.get("plan_areas", []), errors)
     extra = _extra_keys(doc, top.get("extra_front_matter", []), errors)
     segments = {k: v for k, v in urls.items() if k != "post"}
@@ -257,6 +324,8 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
         extra_front_matter=extra,
         comments=CommentsConfig(**comments),
         images=ImagesConfig(tuple(sorted(images["widths"])), images["quality"]),
+        publisher=Publisher(**{k: v.strip() if isinstance(v, str) else v for k, v in publisher.items()}),
+        license=License(licence["name"].strip(), licence["url"].strip()) if licence else None,
         digest=digest,
     )
 

@@ -102,6 +102,9 @@ class Urls:
     def search(self) -> str:
         return f"{self.scheme.search}/"
 
+    def subscribe(self) -> str:
+        return f"{self.scheme.subscribe}/"
+
     @staticmethod
     def feed(first: str) -> str:
         return f"{first}feed.xml"

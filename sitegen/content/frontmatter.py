@@ -49,6 +49,8 @@ PAGE_FIELDS = {
     "slug": Field((str,), None, _slug_check),
     "draft": Field((bool,), False),
     "aliases": Field((list, str), []),
+    "contact": Field((bool,), False),  # the publisher's contact details under the text (config.yaml's publisher)
+    "reviewed": Field((date,), None),  # "Senast granskad", e.g. of the accessibility statement
 }
 
 
@@ -81,6 +83,8 @@ class PageMeta:
     slug: str
     draft: bool
     aliases: tuple[str, ...]  # as PostMeta.aliases
+    contact: bool  # show who publishes the site and how to reach them, under the text
+    reviewed: date | None  # when the page was last reviewed, shown as "Senast granskad"
 
 
 def check_page(doc: YamlDocument, rel: str, key: str, errors: list[SourceError]) -> PageMeta | None:
@@ -88,7 +92,8 @@ def check_page(doc: YamlDocument, rel: str, key: str, errors: list[SourceError])
     aliases = _aliases(doc, values.get("aliases", []), rel, errors)
     if "title" not in values or "slug" not in values:
         return None
-    return PageMeta(values["title"], values["summary"], values["slug"] or make_slug(key), values["draft"], aliases)
+    return PageMeta(values["title"], values["summary"], values["slug"] or make_slug(key), values["draft"], aliases,
+                    values["contact"], values["reviewed"])
 
 
 def check_post(

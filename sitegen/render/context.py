@@ -9,7 +9,7 @@ from typing import Any
 from sitegen.config.urls import Urls
 from sitegen.content.documents import Post
 from sitegen.content.registry import County, Municipality
-from sitegen.kinds import POST_KINDS, TAXONOMY, PageKind
+from sitegen.kinds import FEED_KINDS, POST_KINDS, TAXONOMY, PageKind
 from sitegen.site.collate import sort_key
 from sitegen.site.index import Site, Term
 from sitegen.site.plan import PageJob
@@ -106,6 +106,11 @@ def _search(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     return {"title": "Sök", "merged_shards": max(0, len(shard_sizes(len(site.posts))) - 1)}
 
 
+def _subscribe(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
+    feeds = [(TAXONOMY[kind], [(t, site.urls.feed(t.url)) for t in site.taxonomies[kind]]) for kind in FEED_KINDS]
+    return {"title": "Prenumerera", "feeds": feeds}
+
+
 def _not_found(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     return {"title": "Sidan finns inte", "canonical": ""}
 
@@ -123,6 +128,7 @@ CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]]
     PageKind.SECTION: _section,
     PageKind.TERM: _term,
     PageKind.SEARCH: _search,
+    PageKind.SUBSCRIBE: _subscribe,
     PageKind.NOT_FOUND: _not_found,
     PageKind.REDIRECT: _redirect,
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date, format_time
 
 from sitegen import fingerprints
@@ -21,12 +22,14 @@ from sitegen.site.index import Site
 TEMPLATES_DIR = "templates"
 KEPT_TEMPLATE_CACHES = 8  # folders of compiled templates: one per base URL and scheme recently built
 SECTION_TITLES = {t.kind: t.title for t in TAXONOMIES}
+_SWEDISH = Locale("sv")
 ABOUT_PAGE = "om-bloggen"  # the standalone page the navigation ends with, if the site has it
+PRIVACY_PAGE = "personuppgifter"  # the personal-data notice every comment form links to, if the site has it
 
 
-def sv_date(value: datetime) -> str:
-    """'14 mars 2017'."""
-    return _sv_day(value.date())  # format_date reads only the date of a datetime
+def sv_date(value: date) -> str:
+    """'14 mars 2017', of a date or of a datetime's date."""
+    return _sv_day(value.date() if isinstance(value, datetime) else value)  # format_date reads only the date
 
 
 @functools.cache
@@ -34,6 +37,12 @@ def _sv_day(day: date) -> str:
     # every post's date is shown on a dozen list pages: about 250,000 calls of 7 µs at 10,000
     # posts; a site spans a few thousand days at most, so the cache stays small
     return format_date(day, "d MMMM y", locale="sv")
+
+
+@functools.cache
+def plural(n: int, one: str, other: str) -> str:
+    """The Swedish form for ``n`` by Babel's plural rules: ``plural(1, 'kommun', 'kommuner')`` -> 'kommun'."""
+    return one if _SWEDISH.plural_form(n) == "one" else other
 
 
 def sv_time(value: datetime) -> str:
@@ -80,7 +89,7 @@ def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str]
     )
     urls = site.urls
     links = AssetLinks(urls.base_path, tuple(sorted(assets.items())))
-    env.filters.update(sv_date=sv_date, sv_time=sv_time, url=urls.href, absolute=urls.absolute, asset=links.href)
+    env.filters.update(sv_date=sv_date, sv_time=sv_time, plural=plural, url=urls.href, absolute=urls.absolute, asset=links.href)
     env.globals.update(
         config=site.config,
         nav=_nav(site),
@@ -88,6 +97,7 @@ def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str]
         comment_endpoint=endpoint,
         section_titles=SECTION_TITLES,
         search_path=urls.search(),
+        privacy_path=next((p.url for p in site.pages if p.key == PRIVACY_PAGE), None),
     )
     folder = _bytecode_folder(cache_dir, env) if cache_dir is not None else None
     if folder is not None:  # compiling the templates is a tenth of a small rebuild

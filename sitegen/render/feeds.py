@@ -35,10 +35,17 @@ def render_feed(site: Site, path: str, ref: tuple) -> bytes:
     author = ET.SubElement(feed, "author")
     _text(author, "name", config.author)
     _text(feed, "generator", "sitegen")
+    _text(feed, "rights", rights(config))
     for post in posts:
         _entry(feed, site, post)
     ET.indent(feed)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+
+
+def rights(config) -> str:
+    """Who publishes the feed's texts, and under which licence: 'Samordningsgruppen för återbesök. CC BY 4.0: https://…'."""
+    licence = f". {config.license.name}: {config.license.url}" if config.license else ""
+    return config.publisher.name + licence
 
 
 def _updated(posts: list[Post]) -> str:

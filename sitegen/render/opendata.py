@@ -25,7 +25,10 @@ def _record(site: Site, post: Post) -> dict:
 
 
 def render_json(site: Site) -> bytes:
-    data = {"titel": site.config.title, "besok": [_record(site, p) for p in site.posts]}
+    licence = site.config.license
+    data = {"titel": site.config.title, "utgivare": site.config.publisher.name,
+            **({"license": {"name": licence.name, "url": licence.url}} if licence else {}),
+            "besok": [_record(site, p) for p in site.posts]}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -87,6 +87,7 @@ def plan_pages(site: Site) -> list[PageJob]:
         for term in site.taxonomies[kind]:
             paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys), f"{kind} '{term.name}'")
     jobs.append(PageJob.at(urls.search(), PageKind.SEARCH, source="the search page"))
+    jobs.append(PageJob.at(urls.subscribe(), PageKind.SUBSCRIBE, source="the subscribe page"))
     jobs.append(PageJob.at("", PageKind.NOT_FOUND, source="the 404 page"))
     for kind, documents in (("post", site.posts), ("page", site.pages)):  # last, so a collision names the alias
         for doc in documents:

@@ -51,6 +51,8 @@ def render(comments=(), open_=True, key="2017-03-14-finspang") -> str:
         trim_blocks=True, lstrip_blocks=True,  # as sitegen.render.environment sets them
     )
     env.filters["sv_date"] = lambda d: f"{d.day} mars {d.year}"
+    env.filters["url"] = lambda path: "/aterbesok/" + path
+    env.globals.update(config=SimpleNamespace(comments=SimpleNamespace(retention_days=365)), privacy_path="personuppgifter/")
     post = SimpleNamespace(key=key, title="Återbesök i Finspång", comments_open=open_)
     return env.get_template("partials/comments.html").render(
         post=post, comments=tuple(comments), comment_endpoint=ENDPOINT, post_url=POST_URL
@@ -77,7 +79,7 @@ def test_comments_and_count():
     assert "14 mars 2017" in html
     assert "<p>Bra <b>besök</b>!</p>\n<p>Tack.</p>" in html
     links = [a for a in tree.all("a")]
-    assert links == [{"href": "https://eva.example.se/", "rel": "nofollow ugc noopener"}]
+    assert links == [{"href": "https://eva.example.se/", "rel": "nofollow ugc noopener"}, {"href": "/aterbesok/personuppgifter/"}]
     assert "hemlig" not in html
 
 
@@ -120,8 +122,11 @@ def test_the_notes_and_labels():
         "Din e-postadress publiceras inte.",
         "Fält markerade med * är obligatoriska.",
         "Kommentarer granskas innan de publiceras.",
-        "Tillåtna HTML-taggar:",
+        "<summary>Formatering</summary>",
         "(publiceras inte)",
+        "Webbplats <span class=\"sg-hint\">(frivilligt)</span>",
+        "e-post och webbplats tas bort efter 365 dagar.",
+        'href="/aterbesok/personuppgifter/">Så hanterar vi personuppgifter</a>',
         "Skicka kommentar",
     ):
         assert text in html
@@ -152,7 +157,7 @@ def test_name_and_website_are_escaped(name, website):
     assert "<script" not in html.lower() and "<img" not in html.lower()
     for _, attrs in tree.starts:
         assert not any(k.startswith("on") for k in attrs)
-    for a in tree.all("a"):
+    for a in tree.all("a")[:-1]:  # the last one is the link to the personal-data notice
         assert a["href"].startswith("https://ok.example/")
         assert '"' not in a["href"] and "<" not in a["href"]
     assert name in "".join(tree.text)  # shown as text, not markup

@@ -81,7 +81,7 @@ POSTS: dict[str, str | bytes] = {
         body="Inte klart än.\n",
     ),
 }
-PAGES = {"om-bloggen.md": "---\ntitle: Om bloggen\n---\n\nVi besöker kommuner. Se [alla kommuner](/kommun/).\n"}
+PAGES = {"om-bloggen.md": "---\ntitle: Om bloggen\ncontact: true\nreviewed: 2026-11-30\n---\n\nVi besöker kommuner. Se [alla kommuner](/kommun/).\n"}
 
 # site paths of the published posts, newest first
 POST_PATHS = [

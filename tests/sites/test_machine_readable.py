@@ -39,6 +39,15 @@ FEEDS = {
     "tema/medskapande/feed.xml": ["2017/02/fokus-pa-medskapande-i-boras/"],
     "tema/samverkan/feed.xml": ["2017/03/aterbesok-i-finspang/", "2017/02/fokus-pa-medskapande-i-boras/"],
     "tema/barns-skolgang/feed.xml": ["2017/03/aterbesok-i-finspang/"],
+    "tagg/ivo/feed.xml": ["2017/03/aterbesok-i-finspang/"],
+    "tagg/rekrytering/feed.xml": ["2016/10/boras-onskar-socionomutbildning/"],
+    "tagg/sisam/feed.xml": ["2017/03/aterbesok-i-finspang/", "2017/02/fokus-pa-medskapande-i-boras/"],
+    "tagg/skolfam/feed.xml": ["2017/09/habo-och-habo/", "2016/10/boras-onskar-socionomutbildning/",
+                              "2013/10/vasterbotten-gor-skillnad-for-placerade-barn/"],
+    "arkiv/2013/feed.xml": ["2013/10/vasterbotten-gor-skillnad-for-placerade-barn/"],
+    "arkiv/2016/feed.xml": ["2016/10/boras-onskar-socionomutbildning/"],
+    "arkiv/2017/feed.xml": ["2017/09/habo-och-habo/", "2017/08/tillitsbaserad-styrning-i-ostersund/",
+                            "2017/03/aterbesok-i-finspang/", "2017/02/fokus-pa-medskapande-i-boras/"],
 }
 
 
@@ -136,3 +145,15 @@ def test_open_data_csv(site):
     assert finspang["lan"] == "Östergötlands län"
     assert finspang["teman"] == "Samverkan; Barns skolgång"
     assert finspang["taggar"] == "SiSam; IVO"
+
+
+def test_every_feed_says_who_publishes_it_and_under_which_licence(site):
+    for feed in FEEDS:
+        rights = ET.fromstring((site.out / feed).read_bytes()).find(f"{ATOM}rights").text
+        assert rights == "Samordningsgruppen för återbesök. CC BY 4.0: https://creativecommons.org/licenses/by/4.0/deed.sv", feed
+
+
+def test_open_data_carries_the_publisher_and_the_licence(site):
+    data = json.loads((site.out / "besok.json").read_text(encoding="utf-8"))
+    assert data["utgivare"] == "Samordningsgruppen för återbesök"
+    assert data["license"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.sv"}

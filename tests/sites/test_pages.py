@@ -30,6 +30,7 @@ EXPECTED_PAGES = {
     *POST_PATHS,
     "om-bloggen/",
     "sok/",
+    "prenumerera/",
     "kommun/",
     "kommun/boras/",
     "kommun/finspang/",
@@ -264,7 +265,8 @@ def test_municipality_index_links_visited_ones_with_counts_and_years(site):
 def test_municipality_page_and_feed(site):
     html = site.page("kommun/boras/")
     assert post_links(html) == ["2017/02/fokus-pa-medskapande-i-boras/", "2016/10/boras-onskar-socionomutbildning/"]
-    assert href("kommun/boras/feed.xml") in hrefs(html)
+    assert href("prenumerera/") + "#flode-municipality-boras" in hrefs(html)  # the page that explains feeds, at Borås's
+    assert f'<link rel="alternate" type="application/atom+xml" title="Borås – Återbesök" href="{href("kommun/boras/feed.xml")}">' in html
     assert "Västra Götalands län" in main_text(html)
 
 
@@ -279,7 +281,7 @@ def test_county_index_shows_coverage(site):
     visited = {"Västra Götaland": 1, "Östergötland": 1, "Jämtland": 1, "Jönköping": 1, "Uppsala": 1}
     for county in registry.counties:
         total = len(registry.municipalities_in(county))
-        m = re.search(re.escape(county.official_name) + r"\D*?(\d+) av (\d+) kommuner besökta", text)
+        m = re.search(re.escape(county.official_name) + r"\D*?(\d+) av (\d+) (?:kommuner besökta|kommun besökt)", text)
         assert m, county.official_name
         assert (int(m.group(1)), int(m.group(2))) == (visited.get(county.name, 0), total), county.name
     links = {h for h in hrefs(main_html(site.page("lan/"))) if h.startswith(href("lan/")) and h != href("lan/")}
@@ -294,7 +296,7 @@ def test_county_page_has_county_wide_and_municipality_posts(site):
         "2017/02/fokus-pa-medskapande-i-boras/",
         "2016/10/boras-onskar-socionomutbildning/",
     ]
-    assert href("lan/vastra-gotaland/feed.xml") in hrefs(site.page("lan/vastra-gotaland/"))
+    assert href("prenumerera/") + "#flode-county-vastra-gotaland" in hrefs(site.page("lan/vastra-gotaland/"))
 
 
 def test_plan_area_index_with_descriptions_and_counts(site):
@@ -362,7 +364,7 @@ def test_404_page_links_work_from_any_url(site):
     assert scan_html(html).html_lang == "sv"
     for target in hrefs(html) + [v for t, a, v in scan_html(html).links if a in ("href", "src")]:
         # served for any missing URL, so no link may be relative to where it is
-        assert target.startswith((BASE_PATH, "#", "https://", "http://", "mailto:")), target
+        assert target.startswith((BASE_PATH, "#", "https://", "http://", "mailto:", "tel:")), target
 
 
 def test_robots_points_at_the_sitemap(site):
@@ -390,3 +392,31 @@ def test_drafts_are_published_with_the_flag(site_with_drafts):
     assert "Utkast om Malmö" in html
     assert (site_with_drafts.out / "kommun/malmo/index.html").is_file()
     assert "/2018/01/utkast-om-malmo/" in site_with_drafts.read("feed.xml")
+
+
+def test_the_subscribe_page_explains_feeds_and_lists_every_one(site):
+    html = site.page("prenumerera/")
+    text = main_text(html)
+    assert "flödesläsare" in text and "Atom" in text
+    assert "https://example.org/aterbesok/feed.xml" in text
+    for feed in ("kommun/boras/feed.xml", "lan/vasterbotten/feed.xml", "tema/samverkan/feed.xml", "tagg/sisam/feed.xml",
+                 "arkiv/2017/feed.xml"):
+        assert href(feed) in hrefs(html) and f"https://example.org/aterbesok/{feed}" in text, feed
+    assert 'id="flode-municipality-boras"' in html  # where the municipality page's "Prenumerera" link leads
+    assert href("prenumerera/") in hrefs(site.page(""))  # the footer's link
+
+
+def test_every_page_names_the_publisher_with_a_contact_link_and_the_licence(site):
+    for page in html_files(site.out):
+        if page.startswith("pagefind/"):
+            continue
+        html = site.read(page)
+        assert "ges ut av Samordningsgruppen för återbesök" in html, page
+        assert '<a href="mailto:aterbesok@example.org">aterbesok@example.org</a>' in html, page
+        assert 'rel="license noopener">CC BY 4.0</a>' in html, page
+
+
+def test_pages_with_contact_show_the_publisher_and_the_statement_its_review_date(site):
+    html = site.page("om-bloggen/")
+    assert "Ansvarig för webbplatsen" in main_text(html) and "010-123 45 67" in main_text(html)
+    assert 'Senast granskad <time datetime="2026-11-30">30 november 2026</time>' in html

@@ -33,5 +33,5 @@ def test_taxonomies_are_listed_once_and_the_derived_lists_follow_them():
     assert KINDS == ("municipality", "county", "plan_area", "tag", "year")
     assert set(TAXONOMY) == set(KINDS)
     assert POST_KINDS == ("municipality", "county", "plan_area", "tag")
-    assert FEED_KINDS == ("municipality", "county", "plan_area")
+    assert FEED_KINDS == ("municipality", "county", "plan_area", "tag", "year")
     assert PageKind.POST == "post", "templates compare kinds with plain strings"

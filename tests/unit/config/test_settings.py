@@ -22,15 +22,21 @@ plan_areas:
 """
 
 
-def load(tmp_path: Path, text: str | bytes) -> Config:
-    path = tmp_path / "config.yaml"
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+PUBLISHER = b"\npublisher: {name: Samordningsgruppen, email: aterbesok@example.org}\n"
+
+
+def load(tmp_path: Path, text: str | bytes, publisher: bool = True) -> Config:
+    """``text`` as config.yaml; a publisher is added at the end (no line above moves) unless the test is about it."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if publisher and b"publisher:" not in data and data.strip():
+        data += PUBLISHER
+    (tmp_path / "config.yaml").write_bytes(data)
     return load_config(tmp_path)
 
 
-def problems(tmp_path: Path, text: str | bytes) -> list[str]:
+def problems(tmp_path: Path, text: str | bytes, publisher: bool = True) -> list[str]:
     with pytest.raises(BuildError) as info:
-        load(tmp_path, text)
+        load(tmp_path, text, publisher)
     return [str(e) for e in info.value.errors]
 
 
@@ -215,7 +221,7 @@ def test_all_errors_collected_in_one_build_error(tmp_path):
 
 
 def test_bad_yaml_reports_line(tmp_path):
-    errors = problems(tmp_path, MINIMAL + "urls: [kommun\n")
+    errors = problems(tmp_path, MINIMAL + "urls: [kommun\n", publisher=False)
     assert len(errors) == 1
     assert errors[0].startswith("config.yaml:8: invalid YAML: did not find expected ',' or ']'")
 
@@ -245,3 +251,38 @@ def test_extra_front_matter_names_must_be_text(tmp_path):
 def test_a_comment_endpoint_given_as_a_path_follows_the_site_to_its_sub_path(tmp_path, endpoint, base_url, expected):
     config = load(tmp_path, MINIMAL + f"comments:\n  endpoint: {endpoint}\n").with_base_url(base_url)
     assert config.comment_endpoint == expected
+
+
+def test_the_publisher_and_licence(tmp_path):
+    config = load(tmp_path, MINIMAL + "publisher:\n  name: Samordningsgruppen\n  email: aterbesok@example.org\n  phone: 010-123 45 67\n"
+                  "license: {name: CC BY 4.0, url: 'https://creativecommons.org/licenses/by/4.0/'}\n")
+    assert (config.publisher.name, config.publisher.email, config.publisher.phone, config.publisher.address) == (
+        "Samordningsgruppen", "aterbesok@example.org", "010-123 45 67", None)
+    assert (config.license.name, config.license.url) == ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+    assert load(tmp_path, MINIMAL).license is None
+    assert load(tmp_path, MINIMAL).comments.retention_days == 365
+
+
+def test_a_site_says_who_publishes_it(tmp_path):
+    assert problems(tmp_path, MINIMAL, publisher=False) == ["config.yaml:1: missing required key 'publisher'"]
+
+
+def test_bad_publisher_and_licence_are_errors_at_their_lines(tmp_path, english):
+    text = (MINIMAL + "publisher:\n  email: redaktionen(at)example.org\n  logo: ../hemlig.png\n"
+            "license:\n  name: CC BY 4.0\n  url: creativecommons.org/licenses/by/4.0/\ncomments: {retention_days: 0}\n")
+    assert problems(tmp_path, text) == [
+        "config.yaml:7: missing required key 'name'",
+        "config.yaml:8: 'email' is not an e-mail address, like 'redaktionen@example.se'",
+        "config.yaml:9: 'logo' names a file in static/, like 'bilder/logo.svg'",
+        "config.yaml:12: 'url' must be an http(s) address, like 'https://creativecommons.org/licenses/by/4.0/'",
+        "config.yaml:13: 'retention_days' must be at least 1",
+    ]
+
+
+def test_a_logo_that_is_not_in_static_is_an_error(tmp_path, english):
+    text = MINIMAL + "publisher: {name: Samordningsgruppen, email: aterbesok@example.org, logo: bilder/logo.svg}\n"
+    assert problems(tmp_path, text) == [
+        "config.yaml:7: 'logo' names static/bilder/logo.svg, which is not there; put the logo there or remove the line"]
+    (tmp_path / "static" / "bilder").mkdir(parents=True)
+    (tmp_path / "static" / "bilder" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    assert load(tmp_path, text).publisher.logo == "bilder/logo.svg"

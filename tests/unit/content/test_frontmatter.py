@@ -283,7 +283,7 @@ def test_page_unknown_key():
     errors: list[SourceError] = []
     meta = check_page(parse("title: Om\nmunicipality: Borås\n", first_line=2), "pages/om.md", "om", errors)
     assert meta is None or meta.title == "Om"
-    assert [str(e) for e in errors] == ["pages/om.md:3: unknown key 'municipality'; known keys: aliases, draft, slug, summary, title"]
+    assert [str(e) for e in errors] == ["pages/om.md:3: unknown key 'municipality'; known keys: aliases, contact, draft, reviewed, slug, summary, title"]
 
 
 def test_aliases_become_site_paths(config, registry):
