@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "comments":
         config = pipeline.load_settings(pipeline.BuildOptions(root)).config
-        code = args.func(args, root / config.comments.dir)
+        code = args.func(args, root / config.comments.dir, retention_days=config.comments.retention_days)
         if code == 0 and getattr(args, "rebuild", False):  # approve --rebuild: publish them now
             report_build(pipeline.build(pipeline.BuildOptions(root), bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty())))
         return code

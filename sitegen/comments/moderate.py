@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from sitegen.comments import store
 from sitegen.errors import BuildError
+from sitegen.messages import _
 
 SNIPPET = 60
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `comments list|show|approve|reject` to the program's sub-commands."""
-    p = subparsers.add_parser("comments", help="moderate comments: list, show, approve, reject")
-    verbs = p.add_subparsers(dest="comments_command", metavar="{list,show,approve,reject}", required=True)
+    p = subparsers.add_parser("comments", help="moderate comments: list, show, approve, reject, purge")
+    verbs = p.add_subparsers(dest="comments_command", metavar="{list,show,approve,reject,purge}", required=True)
     verbs.add_parser("list", help="pending comments, oldest first, one a line starting with the id")
+    purge = verbs.add_parser("purge", help="remove e-mail and website from comments older than comments.retention_days, "
+                                           "and delete rejected ones that old")
+    purge.add_argument("--dry-run", action="store_true", help="say what would be removed, and change nothing")
     for verb, text in (
         ("show", "print comments in full (pending, approved or rejected)"),
         ("approve", "publish pending (or rejected) comments with the next build"),
@@ -90,7 +94,20 @@ def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, 
     return 0
 
 
-def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def _purge(root: Path, days: int, dry_run: bool, now: datetime, stdout: TextIO, stderr: TextIO) -> int:
+    done = store.purge(root, now - timedelta(days=days), dry_run)
+    stdout.writelines(f"{_('e-mail and website removed') if not dry_run else _('e-mail and website would be removed')}\t{i}\n"
+                      for i in done.stripped)
+    stdout.writelines(f"{_('rejected, deleted') if not dry_run else _('rejected, would be deleted')}\t{i}\n" for i in done.deleted)
+    summary = _("Would remove the e-mail and website of {stripped} comment(s) older than {days} days and delete {deleted} "
+                "rejected one(s); nothing was changed.") if dry_run else _(
+                "Removed the e-mail and website of {stripped} comment(s) older than {days} days and deleted {deleted} rejected one(s).")
+    stderr.write(summary.format(stripped=len(done.stripped), days=days, deleted=len(done.deleted)) + "\n")
+    return 0
+
+
+def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stderr: TextIO | None = None,
+        retention_days: int = 365, now: datetime | None = None) -> int:
     """Carry out one `comments` verb; 0 on success, 1 if any id or comment file is wrong.
 
     ``approve --rebuild`` builds the site afterwards; the command line does that (cli.py), since
@@ -107,6 +124,8 @@ def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stde
             return _list(root, stdout, stderr)
         if verb == "show":
             return _show(root, ids, stdout, stderr)
+        if verb == "purge":
+            return _purge(root, retention_days, args.dry_run, now or datetime.now(UTC), stdout, stderr)
         return _move(root, verb, ids, getattr(args, "rebuild", False), stdout, stderr)
     except BuildError as exc:
         stderr.writelines(f"{error}\n" for error in exc.errors)

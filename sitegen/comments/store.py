@@ -7,7 +7,7 @@ import re
 import secrets
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -117,6 +117,21 @@ def _write_new(path: Path, data: bytes) -> None:
             raise
         except OSError:
             os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _fsync_dir(path.parent)
+
+
+def _overwrite(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically: a temporary file beside it, flushed, renamed over it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -304,3 +319,45 @@ def approve(root: Path, ids: Sequence[str]) -> None:
 def reject(root: Path, ids: Sequence[str]) -> None:
     """Move pending (or approved) comments to rejected/; UnknownComment names unknown ids."""
     _move(root, ids, {PENDING, "approved"}, REJECTED)
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What ``purge`` did, or would do: ids, oldest first."""
+
+    stripped: tuple[str, ...]  # comments whose e-mail and website were removed
+    deleted: tuple[str, ...]  # rejected comments deleted
+
+
+def purge(root: Path, before: datetime, dry_run: bool = False) -> Purged:
+    """Remove the e-mail and website of every comment written before ``before``, and delete the rejected ones.
+
+    Approved and pending comments keep their name, date and text. Every file is read first, so a
+    malformed one stops the purge before anything changes (BuildError names them all).
+    """
+    root = Path(root)
+    kept = [path for folder in (root / PENDING, *_approved_folders(root)) for path in _files(folder)]
+    rejected = _files(root / REJECTED)
+    comments = {path: c for path, c in zip([*kept, *rejected], _load_in_order([*kept, *rejected]), strict=True)}
+    strip = sorted((c.date, c.id, path) for path, c in comments.items()
+                   if path in set(kept) and c.date < before and (c.email or c.website))
+    delete = sorted((c.date, c.id, path) for path, c in comments.items() if path.parent == root / REJECTED and c.date < before)
+    if not dry_run:
+        for _, _, path in strip:
+            _overwrite(path, dump(replace(comments[path], email="", website="")).encode("utf-8"))
+        for _, _, path in delete:
+            path.unlink()
+            _fsync_dir(path.parent)
+    return Purged(tuple(i for _, i, _ in strip), tuple(i for _, i, _ in delete))
+
+
+def _load_in_order(paths: Sequence[Path]) -> list[Comment]:
+    comments, errors = [], []
+    for path in paths:
+        try:
+            comments.append(load(path))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BuildError(errors)
+    return comments

@@ -141,3 +141,51 @@ def test_approve_rebuild_publishes_the_comment_at_once(tmp_path):
     assert (code, out) == (0, f"approved {c.id}\n"), err
     assert "--rebuild" not in err and "built 1 post into" in err
     assert "Bra att ni kom tillbaka." in (root / "_site/2017/03/aterbesok-i-finspang/index.html").read_text(encoding="utf-8")
+
+
+def _purge(root, *flags: str, days: int = 365, now: datetime = T0 + timedelta(days=400)) -> tuple[int, str, str]:
+    args = parser().parse_args(["comments", "purge", *flags])
+    out, err = io.StringIO(), io.StringIO()
+    code = args.func(args, root, stdout=out, stderr=err, retention_days=days, now=now)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_purge_removes_email_and_website_of_old_comments_and_deletes_old_rejected_ones(root, english):
+    old = add(root, 0)  # 400 days before "now"
+    old_rejected = add(root, 1)
+    recent = add(root, 60 * 24 * 100)  # 300 days before "now": kept whole
+    waiting = add(root, 2)  # still in the queue, and old
+    store.approve(root, [old.id, recent.id])
+    store.reject(root, [old_rejected.id])
+    code, out, err = _purge(root)
+    assert code == 0
+    assert out.splitlines() == [f"e-mail and website removed\t{old.id}", f"e-mail and website removed\t{waiting.id}",
+                                f"rejected, deleted\t{old_rejected.id}"]
+    assert err == "Removed the e-mail and website of 2 comment(s) older than 365 days and deleted 1 rejected one(s).\n"
+    approved = store.approved(root)["2017-03-14-finspang"]
+    assert [(c.id, c.name, c.text, c.email, c.website) for c in approved] == [
+        (old.id, "Eva Ek", "Hej och tack!", "", ""), (recent.id, "Eva Ek", "Hej och tack!", "eva@example.se", "")]
+    assert store.pending(root)[0].email == ""
+    assert store.locate(root, old_rejected.id) is None
+    assert _purge(root)[1] == ""  # nothing left to purge
+
+
+def test_purge_dry_run_changes_nothing(root):
+    c = add(root, 0)
+    store.approve(root, [c.id])
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+    code, out, err = _purge(root, "--dry-run")
+    assert code == 0 and out == f"e-post och webbplats skulle tas bort\t{c.id}\n"
+    assert "inget ändrades" in err
+    assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_purge_through_the_command_line_uses_the_configs_retention(tmp_path, english):
+    root = make_site(tmp_path, {"2017-03-14-finspang.md": post_text(municipality="Finspång")},
+                     {"comments": {"retention_days": 30}})
+    c = Comment(id=store.new_id(T0), post="2017-03-14-finspang", name="Eva", email="eva@example.se", website="https://eva.se/",
+                date=T0, text="Hej!")
+    store.submit(root / "comments", c)
+    code, out, err = run_cli(["comments", "purge"], root)
+    assert code == 0 and out == f"e-mail and website removed\t{c.id}\n"
+    assert "older than 30 days" in err
