@@ -234,6 +234,7 @@ PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
     PageKind.SUBSCRIBE: _section_page,  # every feed: one per term, which the listing of every post decides
     PageKind.NOT_FOUND: _fixed_page,
     PageKind.REDIRECT: _redirect_page,
+    PageKind.ANSWER: _fixed_page,
 }
 
 

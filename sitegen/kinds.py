@@ -27,6 +27,7 @@ class PageKind(StrEnum):
     SUBSCRIBE = "subscribe"  # what a feed is, and every feed of the site
     NOT_FOUND = "not_found"
     REDIRECT = "redirect"  # an old address from 'aliases:', sending readers on to the post or page
+    ANSWER = "answer"  # the comment receiver's pages: the site's header and footer around its message
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ PAGE_KINDS: Mapping[PageKind, PageKindInfo] = MappingProxyType({
     PageKind.SUBSCRIBE: PageKindInfo("subscribe.html"),
     PageKind.NOT_FOUND: PageKindInfo("404.html", file="404.html", listed=False),
     PageKind.REDIRECT: PageKindInfo("redirect.html", listed=False),
+    PageKind.ANSWER: PageKindInfo("answer.html", file="kommentar-svar.html", listed=False),
 })
 
 

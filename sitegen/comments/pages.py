@@ -1,10 +1,38 @@
-"""The receiver's answer pages: small self-contained HTML documents, no scripts or styles."""
+"""The receiver's answer pages: its message inside the site's own page, or a small page of its own.
+
+The build renders the site's header, footer and stylesheet around two markers as
+``kommentar-svar.html`` (templates/answer.html); the receiver reads that file and puts its title and
+message at the markers, so it looks like the site without importing the renderer. Without the
+file (a receiver started before the first build) the answer is a plain page. Neither has scripts.
+"""
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.comments import form as f
+from sitegen.kinds import PAGE_KINDS, PageKind
+
+SHELL = PAGE_KINDS[PageKind.ANSWER].file  # in the output folder, beside kommentarer.json
+TITLE_MARK, BODY_MARK = "<title>Kommentar – ", "<!--sitegen:body-->"  # a readable page if opened as it is
+
+
+class Answer(NamedTuple):
+    """One answer of the receiver: its title, and its message as HTML."""
+
+    title: str
+    body: str
+
+
+def read_shell(path: Path) -> str | None:
+    """The built answer page, if it is there and has both markers."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if TITLE_MARK in text and BODY_MARK in text else None
 
 ALLOWED_TAGS_HTML = " ".join(
     f"<code>{escape(tag, quote=False)}</code>"
@@ -24,8 +52,11 @@ _FIELDS = (
 )
 
 
-def document(title: str, body: str) -> str:
-    """A complete Swedish HTML page around ``body``."""
+def document(answer: Answer, shell: str | None = None) -> str:
+    """The answer as a complete Swedish HTML page: in the site's ``shell`` if there is one."""
+    title, body = answer
+    if shell is not None:
+        return shell.replace(TITLE_MARK, f"<title>{escape(title)} – ", 1).replace(BODY_MARK, body, 1)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
@@ -42,15 +73,15 @@ def _back(url: str) -> str:
     return f'<p><a href="{escape(url + "#kommentarer")}">Tillbaka till inlägget</a></p>'
 
 
-def message(heading: str, text: str, back: str = "", error: bool = True) -> str:
+def message(heading: str, text: str, back: str = "", error: bool = True) -> Answer:
     """A page with one heading, one message and a link back to the post if known."""
     title = f"Fel: {heading}" if error else heading
-    return document(title, f"<h1>{escape(heading)}</h1>\n<p>{escape(text)}</p>\n{_back(back)}")
+    return Answer(title, f"<h1>{escape(heading)}</h1>\n<p>{escape(text)}</p>\n{_back(back)}")
 
 
-def received(back: str) -> str:
+def received(back: str) -> Answer:
     """The answer to a stored comment."""
-    return document(
+    return Answer(
         "Tack för din kommentar",
         "<h1>Tack för din kommentar!</h1>\n"
         "<p>Din kommentar har tagits emot och granskas innan den publiceras. "
@@ -73,7 +104,7 @@ def _field(name: str, ident: str, label: str, required: bool, attrs: str, limit:
     return f'<div class="sg-field">\n<label for="{ident}">{label}{star}{hint}</label>{err}\n{control}\n</div>'
 
 
-def form_errors(errors: dict[str, str], values: dict[str, str], post_key: str, back: str) -> str:
+def form_errors(errors: dict[str, str], values: dict[str, str], post_key: str, back: str) -> Answer:
     """The form again, filled in, with every problem listed and marked at its field."""
     summary = "\n".join(
         f'<li><a href="#{ident}">{escape(errors[name])}</a></li>' for name, ident, *_ in _FIELDS if name in errors
@@ -98,4 +129,4 @@ def form_errors(errors: dict[str, str], values: dict[str, str], post_key: str, b
         f'<input id="kf-hemsida" name="{f.HONEYPOT}" type="text" tabindex="-1" autocomplete="off">\n</div>\n'
         '<button type="submit">Skicka kommentar</button>\n</form>\n' + _back(back)
     )
-    return document("Fel: Kommentaren kunde inte skickas", body)
+    return Answer("Fel: Kommentaren kunde inte skickas", body)

@@ -37,7 +37,9 @@ _HEADERS = [
     ("Cache-Control", "no-store"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
-    ("Content-Security-Policy", "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    # the site's stylesheet and logo, when the receiver answers inside the site's own page on the same host
+    ("Content-Security-Policy", ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+                                "frame-ancestors 'none'")),
 ]
 
 
@@ -52,7 +54,7 @@ class CommentTarget:
 class _Reply(Exception):
     """Ends a request early with a status, a page and extra headers."""
 
-    def __init__(self, status: int, body: str, headers: Iterable[tuple[str, str]] = ()):
+    def __init__(self, status: int, body: pages.Answer, headers: Iterable[tuple[str, str]] = ()):
         self.status = status
         self.body = body
         self.headers = list(headers)
@@ -139,12 +141,16 @@ def make_app(
     rate_limit_per_minute: int = 5,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = _utcnow,
+    shell: Callable[[], str | None] = lambda: None,
 ) -> WSGIApplication:
-    """The receiver: stores valid submissions in ``root``/pending and answers with a Swedish page."""
+    """The receiver: stores valid submissions in ``root``/pending and answers with a Swedish page.
+
+    ``shell`` gives the built answer page (``pages.read_shell``) to put each answer in, or None.
+    """
     limiter = RateLimiter(rate_limit_per_minute, clock)
     root = Path(root)
 
-    def handle(environ: WSGIEnvironment) -> tuple[int, str]:
+    def handle(environ: WSGIEnvironment) -> tuple[int, pages.Answer]:
         length = _check_request(environ, limiter)
         fields, honeypot = _read_form(environ, length)
         key = fields.get(f.POST, "")
@@ -180,7 +186,7 @@ def make_app(
         except Exception:  # noqa: BLE001 - logged; a public endpoint answers with a page, never a traceback
             environ["wsgi.errors"].write("sitegen comments: unexpected error\n" + traceback.format_exc())
             status, body = 500, pages.message("Något gick fel", "Kommentaren kunde inte tas emot just nu. Försök igen senare.")
-        data = body.encode("utf-8")
+        data = pages.document(body, shell()).encode("utf-8")
         phrase = HTTPStatus(status).phrase
         start_response(
             f"{status} {phrase}",
@@ -228,4 +234,5 @@ def create_app_from_env() -> WSGIApplication:
             return cache["targets"]  # type: ignore[return-value]
 
     targets()  # fail at start-up, not on the first comment, if the file is missing or broken
-    return make_app(root, targets, rate_limit_per_minute=limit)
+    shell_path = targets_path.with_name(pages.SHELL)  # the build writes both into the output folder
+    return make_app(root, targets, rate_limit_per_minute=limit, shell=lambda: pages.read_shell(shell_path))

@@ -111,6 +111,10 @@ def _subscribe(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     return {"title": "Prenumerera", "feeds": feeds}
 
 
+def _answer(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
+    return {"title": "", "canonical": ""}  # the receiver fills in the title and the message
+
+
 def _not_found(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     return {"title": "Sidan finns inte", "canonical": ""}
 
@@ -131,6 +135,7 @@ CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]]
     PageKind.SUBSCRIBE: _subscribe,
     PageKind.NOT_FOUND: _not_found,
     PageKind.REDIRECT: _redirect,
+    PageKind.ANSWER: _answer,
 }
 
 

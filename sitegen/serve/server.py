@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sitegen import pipeline
+from sitegen.comments.pages import SHELL, read_shell
 from sitegen.comments.receiver import CommentTarget, make_app
 from sitegen.errors import BuildError
 from sitegen.output.cache import CACHE_DIR
@@ -56,7 +57,7 @@ class DevSite:
         self.output: Path = opts.output or opts.root
         self.targets: dict[str, CommentTarget] = {}
         self.reloader = Reloader()
-        self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit)
+        self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
     def rebuild(self) -> bool:
         try:

@@ -89,6 +89,7 @@ def plan_pages(site: Site) -> list[PageJob]:
     jobs.append(PageJob.at(urls.search(), PageKind.SEARCH, source="the search page"))
     jobs.append(PageJob.at(urls.subscribe(), PageKind.SUBSCRIBE, source="the subscribe page"))
     jobs.append(PageJob.at("", PageKind.NOT_FOUND, source="the 404 page"))
+    jobs.append(PageJob.at("", PageKind.ANSWER, source="the comment receiver's page"))
     for kind, documents in (("post", site.posts), ("page", site.pages)):  # last, so a collision names the alias
         for doc in documents:
             jobs.extend(PageJob.at(old, PageKind.REDIRECT, (kind, doc.key), source=doc.source) for old in doc.meta.aliases)

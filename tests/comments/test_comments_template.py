@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
+from sitetools import build, copy_sample_site
 from vnu import vnu_command
 
 from sitegen.comments import form, pages
@@ -165,17 +166,28 @@ def test_name_and_website_are_escaped(name, website):
 
 def test_html_validates(tmp_path):
     documents = {
-        "open": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([comment(1), comment(2, website="https://x.se/")])),
-        "empty": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([])),
-        "closed": pages.document("Inlägg", "<h1>Inlägg</h1>\n" + render([comment()], open_=False)),
-        "received": pages.received(POST_URL),
-        "message": pages.message("Inlägget finns inte", "Text.", ""),
-        "form": pages.form_errors({"name": "Skriv ditt namn.", "comment": "För lång."}, {"comment": "\n<b>x</b>"}, "k", POST_URL),
-        "markup": pages.document("Kommentar", "<h1>K</h1>\n" + comment(
+        "open": pages.document(pages.Answer("Inlägg", "<h1>Inlägg</h1>\n" + render([comment(1), comment(2, website="https://x.se/")]))),
+        "empty": pages.document(pages.Answer("Inlägg", "<h1>Inlägg</h1>\n" + render([]))),
+        "closed": pages.document(pages.Answer("Inlägg", "<h1>Inlägg</h1>\n" + render([comment()], open_=False))),
+        "received": pages.document(pages.received(POST_URL)),
+        "message": pages.document(pages.message("Inlägget finns inte", "Text.", "")),
+        "form": pages.document(pages.form_errors({"name": "Skriv ditt namn.", "comment": "För lång."}, {"comment": "\n<b>x</b>"}, "k", POST_URL)),
+        "markup": pages.document(pages.Answer("Kommentar", "<h1>K</h1>\n" + comment(
             text="<q cite='https://q.se'>q</q> <del datetime='2017-03-14T10:00:00+01:00'>d</del> <acronym title='a'>A</acronym>"
                  "<strike>s</strike>\n\n<em>a<blockquote cite='https://x.se'>b</blockquote>c</em>\nrad <a href='mailto:a@b.se'>m</a>"
-        ).html),
+        ).html)),
     }
+    # and the same answers inside the site's own page, as the receiver sends them after a build
+    site = tmp_path / "site"
+    site.mkdir()
+    copy_sample_site(site)
+    shell = pages.read_shell(build(site, tmp_path / "out") / pages.SHELL)
+    assert shell is not None
+    for name in ("received", "message", "form"):
+        answer = {"received": pages.received(POST_URL), "message": pages.message("Inlägget finns inte", "Text.", ""),
+                  "form": pages.form_errors({"name": "Skriv ditt namn."}, {"comment": "x"}, "k", POST_URL)}[name]
+        documents[f"site-{name}"] = pages.document(answer, shell)
+        assert '<footer class="site-footer">' in documents[f"site-{name}"] and pages.BODY_MARK not in documents[f"site-{name}"]
     files = []
     for name, text in documents.items():
         path = tmp_path / f"{name}.html"

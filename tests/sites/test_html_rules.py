@@ -84,7 +84,8 @@ def test_one_h1_per_page(site):
 
     for f in pages(site):
         h1 = [t for tag, t in outline((site.out / f).read_bytes()) if tag == "h1"]
-        assert len(h1) == 1, (f, h1)
+        # the receiver's page gets its h1 with the message it puts in (tests/comments check those)
+        assert len(h1) == (0 if f == "kommentar-svar.html" else 1), (f, h1)
 
 
 def test_headings_named_like_template_ids_do_not_clash(tmp_path):
