@@ -33,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     _site_options(c)
 
     s = sub.add_parser("serve", help="build and serve the site on 127.0.0.1")
-    _site_options(s)
+    _site_options(s, preview=True)
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
     n = sub.add_parser("new", help="write a new draft post and print its path")
@@ -63,9 +63,13 @@ def _iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: '{value}'; write YYYY-MM-DD") from None
 
 
-def _site_options(p: argparse.ArgumentParser) -> None:
+def _site_options(p: argparse.ArgumentParser, preview: bool = False) -> None:
     p.add_argument("--base-url", help="absolute URL the site will live at, e.g. https://example.org/aterbesok/")
+    if preview:  # serve shows drafts and scheduled posts, marked, unless asked to show the site as it will be
+        p.add_argument("--no-drafts", action="store_true", help="preview the site as it will be published: no drafts, no scheduled posts")
+        return
     p.add_argument("--drafts", action="store_true", help="include posts with draft: true")
+    p.add_argument("--future", action="store_true", help="include posts dated after today (scheduled)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,13 +128,19 @@ def report_errors(exc: BuildError) -> None:
 
 
 def report_build(report: pipeline.BuildReport) -> None:
-    """The one line a build prints on stderr."""
+    """The line a build prints on stderr, and what it left out."""
+    from sitegen.messages import _, _n
+
     w = report.write
-    print(
-        f"built {report.posts} post{'s' if report.posts != 1 else ''} into {report.output}: {report.files} files "
-        f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
-        file=sys.stderr,
-    )
+    print(_n("built {n} post into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
+             "built {n} posts into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
+             report.posts, out=report.output, files=report.files, written=w.written, unchanged=w.unchanged, removed=w.removed),
+          file=sys.stderr)
+    drafts, later = report.hidden
+    left = [text for count, text in ((drafts, _n("{n} draft", "{n} drafts", drafts)),
+                                     (later, _n("{n} scheduled post", "{n} scheduled posts", later))) if count]
+    if left:
+        print(_("not shown: {posts} (--drafts and --future include them)", posts=_(" and ").join(left)), file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,11 +168,13 @@ def run(args: argparse.Namespace) -> int:
         if code == 0 and getattr(args, "rebuild", False):  # approve --rebuild: publish them now
             report_build(pipeline.build(pipeline.BuildOptions(root), bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty())))
         return code
+    preview = not getattr(args, "no_drafts", True)  # serve, unless --no-drafts
     opts = pipeline.BuildOptions(
         root=root,
         output=getattr(args, "output", None),
         base_url=args.base_url,
-        drafts=args.drafts,
+        drafts=getattr(args, "drafts", False) or preview,
+        future=getattr(args, "future", False) or preview,
     )
     if args.command == "check":
         report = pipeline.check(opts)

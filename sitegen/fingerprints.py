@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sitegen.site.index import Site
     from sitegen.site.plan import PageJob
 
-FORMAT = 14  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+FORMAT = 15  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
 # Pillow's compiled parts, which hold the codecs (libjpeg, libwebp, zlib, littlecms) its files are encoded with
@@ -120,9 +120,11 @@ def post_metadata(key: str, rel: str, meta: object, url: str, summary: str, asse
     return digest(key, rel, meta, url, summary, assets)
 
 
-def structure(inputs: str, posts: Iterable[Post], pages: Iterable[Page], comments: Mapping[str, tuple]) -> str:
+def structure(inputs: str, posts: Iterable[Post], pages: Iterable[Page], comments: Mapping[str, tuple],
+              scheduled: frozenset[str] = frozenset()) -> str:
     """What the index and the plan of pages are made from: when it is unchanged, both are reused."""
-    return digest(inputs, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()))
+    return digest(inputs, [(p.key, p.meta_digest) for p in posts], [(p.key, p.digest) for p in pages], sorted(comments.items()),
+                  sorted(scheduled))
 
 
 def compiled_templates(env: jinja2.Environment) -> str:
@@ -182,7 +184,7 @@ def _post_page(job: PageJob, i: PageInputs) -> str:
     post = site.by_key[job.ref[0]]
     terms = [(t.kind, t.name, t.url) for kind in POST_KINDS for t in site.post_terms(post, kind)]
     related = _posts(site, site.related[post.key])  # the template may show any of their metadata
-    return digest(i.shared, job, post.digest, post.url, terms, related,
+    return digest(i.shared, job, post.digest, post.url, post.key in site.scheduled, terms, related,
                   _neighbour(site, site.older[post.key]), _neighbour(site, site.newer[post.key]),
                   i.comments.get(post.key, ()))
 

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import fingerprints
@@ -40,7 +41,9 @@ class BuildOptions:
     output: Path | None = None  # default: config.yaml's output_dir under root
     base_url: str | None = None  # overrides config.yaml's base_url
     drafts: bool = False
+    future: bool = False  # include posts dated after ``now`` ("Schemalagd"), as serve does
     comment_endpoint: str | None = None  # overrides config.yaml's comments.endpoint, used as it is (serve)
+    now: datetime | None = None  # the time posts are published by; default: the clock
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class BuildReport:
     comment_targets: Mapping[str, tuple[str, bool]]  # post key -> (URL path, comments open), for the receiver
     read: int = 0  # posts and pages read this time; the others came from the cache
     index_reused: bool = False  # only post bodies changed: the previous index and plan were reused
+    hidden: tuple[int, int] = (0, 0)  # posts left out: (drafts, scheduled for a later date)
 
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
@@ -96,7 +100,10 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
         comments = published_comments(opts.root, settings.config, content.posts)  # drafts too: their comments wait for them
         timings.lap("read")
         inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, content.static.assets, settings.endpoint, opts.drafts, out)
-        plan = plan_site(settings.config, settings.registry, inputs, content.published(opts.drafts), comments, previous.state.plan)
+        now = opts.now or datetime.now(UTC)
+        shown = content.published(opts.drafts, opts.future, now)
+        scheduled = frozenset(p.key for p in shown[0] if p.meta.date > now)
+        plan = plan_site(settings.config, settings.registry, inputs, shown, comments, previous.state.plan, scheduled)
         env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
         timings.lap("index")  # the index, the plan and the template environment
         with open_sink(out, link_checker(plan.site) if dry_run else None) as sink:
@@ -119,7 +126,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     reused = previous.state.plan is not None and previous.state.plan.structure == plan.structure
     write = WriteReport(produced.written, len(produced.files) - produced.written, removed)
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
-                       timings.stages, comment_targets(plan.site), content.read, reused)
+                       timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now))
 
 
 def check(opts: BuildOptions) -> BuildReport:

@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sitegen.config.settings import Config
@@ -34,13 +35,16 @@ class SiteContent:
     sources: Mapping[str, Known]  # rel path -> what this build saw: the next build's cache
     read: int  # sources read and rendered this time; the others came from the cache
 
-    def published(self, drafts: bool) -> tuple[list[Post], list[Page]]:
-        """The posts and pages a build shows: all of them with ``drafts``, else those not marked draft."""
-        return _published(self.posts, drafts), _published(self.pages, drafts)
+    def published(self, drafts: bool, future: bool, now: datetime) -> tuple[list[Post], list[Page]]:
+        """The posts and pages a build shows: drafts only with ``drafts``, posts dated after ``now`` only with ``future``."""
+        posts = [p for p in self.posts if (drafts or not p.meta.draft) and (future or p.meta.date <= now)]
+        return posts, [p for p in self.pages if drafts or not p.meta.draft]
 
-
-def _published(items, drafts: bool) -> list:
-    return list(items) if drafts else [p for p in items if not p.meta.draft]
+    def hidden(self, drafts: bool, future: bool, now: datetime) -> tuple[int, int]:
+        """How many posts a build leaves out: (drafts, scheduled ones that are not drafts)."""
+        draft = 0 if drafts else sum(1 for p in self.posts if p.meta.draft)
+        later = 0 if future else sum(1 for p in self.posts if p.meta.date > now and (drafts or not p.meta.draft))
+        return draft, later
 
 
 def racy(signature: Signature, now_ns: int) -> bool:

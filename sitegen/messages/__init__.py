@@ -28,13 +28,19 @@ def language() -> str:
 
 
 @cache
-def swedish() -> dict[str, str]:
-    """Message id -> its Swedish text, from sv.po."""
+def swedish() -> dict:
+    """Message id -> its Swedish text, from sv.po; a plural message is (singular, plural) -> (one, other)."""
     from babel.messages.pofile import read_po
 
     with open(CATALOG, "rb") as f:
         catalog = read_po(f)
     return {m.id: m.string for m in catalog if m.id and m.string}
+
+
+def _n(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form for ``n`` in the reader's language ({n} is filled in): Swedish and English both use 'one' for 1 only."""
+    forms = swedish().get((singular, plural), (singular, plural)) if language() == "sv" else (singular, plural)
+    return forms[0 if n == 1 else 1].format(n=n, **values)
 
 
 def _(message: str, **values: object) -> str:

@@ -180,7 +180,6 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     opts = replace(
         opts,
         base_url=f"http://127.0.0.1:{port}{base_path}",
-        drafts=True,
         output=opts.root / CACHE_DIR / "serve",
         comment_endpoint=endpoint,
     )
@@ -191,7 +190,8 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
     watcher.start()
     server = make_server("127.0.0.1", port, application(dev, base_path, endpoint), _ThreadingServer, _QuietHandler)
-    print(f"serving on http://127.0.0.1:{port}{base_path} (drafts included; Ctrl-C stops)", file=sys.stderr)
+    shown = "drafts and scheduled posts included" if opts.drafts else "as it will be published"
+    print(f"serving on http://127.0.0.1:{port}{base_path} ({shown}; Ctrl-C stops)", file=sys.stderr)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -50,6 +50,7 @@ class Site:
     older: Mapping[str, str | None]  # post key -> the previous visit in time
     newer: Mapping[str, str | None]
     related: Mapping[str, tuple[str, ...]]
+    scheduled: frozenset[str]  # posts dated after the build's time, in it only with --future (serve): "Schemalagd"
 
     def term(self, kind: str, term_id: str) -> Term:
         return self.terms[(kind, term_id)]
@@ -100,7 +101,8 @@ def newest_first(posts: list[Post]) -> tuple[Post, ...]:
     return tuple(sorted(posts, key=lambda p: (p.meta.date, p.key), reverse=True))
 
 
-def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post], pages: list[Page]) -> Site:
+def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post], pages: list[Page],
+                scheduled: frozenset[str] = frozenset()) -> Site:
     ordered = newest_first(posts)
     by_key = {p.key: p for p in ordered}
     mslugs = municipality_slugs((m.code, m.name, registry.county_of(m).name) for m in registry.municipalities)
@@ -141,6 +143,7 @@ def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post
         older=MappingProxyType(older),
         newer=MappingProxyType(newer),
         related=MappingProxyType(related_posts(ordered, terms, config.related_posts)),
+        scheduled=scheduled,
     )
 
 

@@ -160,7 +160,7 @@ def _alias_collision(path: str, job: PageJob, other: PageJob) -> str:
 
 def plan_site(
     config: Config, registry: Registry, inputs: str, content: tuple[list[Post], list[Page]],
-    comments: Mapping[str, tuple], known: SitePlan | None,
+    comments: Mapping[str, tuple], known: SitePlan | None, scheduled: frozenset[str] = frozenset(),
 ) -> SitePlan:
     """Index every post, plan every page and fingerprint each one; ``inputs`` is ``fingerprints.build_inputs``.
 
@@ -168,14 +168,14 @@ def plan_site(
     changed: it is reused, with today's posts and their pages fingerprinted again.
     """
     posts, pages = content
-    structure = fingerprints.structure(inputs, posts, pages, comments)
+    structure = fingerprints.structure(inputs, posts, pages, comments, scheduled)
     shards = len(shard_sizes(len(posts)))  # the search page merges them
     if known is not None and known.structure == structure:
         site = known.site.with_posts({p.key: p for p in posts})
         changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
         inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, shards)
         return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
-    site = build_index(config, registry, Urls.for_config(config), posts, pages)
+    site = build_index(config, registry, Urls.for_config(config), posts, pages, scheduled)
     jobs = plan_pages(site)
     shared = fingerprints.shared(inputs, site)
     listing = fingerprints.listing(site)

@@ -139,7 +139,7 @@ def test_approve_rebuild_publishes_the_comment_at_once(tmp_path):
     c = add(root / "comments", 1, text="Bra att ni kom tillbaka.")
     code, out, err = run_cli(["comments", "approve", "--rebuild", c.id], root)
     assert (code, out) == (0, f"approved {c.id}\n"), err
-    assert "--rebuild" not in err and "built 1 post into" in err
+    assert "--rebuild" not in err and "1 inlägg publicerat i" in err
     assert "Bra att ni kom tillbaka." in (root / "_site/2017/03/aterbesok-i-finspang/index.html").read_text(encoding="utf-8")
 
 

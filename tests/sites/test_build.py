@@ -165,7 +165,7 @@ def test_default_output_folder_from_config(tmp_path):
     code, _, err = run_cli([], root)  # `python build.py` alone means build
     assert code == 0, err
     assert (root / "publicerat" / "index.html").is_file()
-    assert f"built 1 post into {root / 'publicerat'}: " in err
+    assert f"1 inlägg publicerat i {root / 'publicerat'}: " in err
 
 
 def test_usage_error_exits_2(tmp_path):

@@ -22,6 +22,9 @@ def message_ids() -> list[tuple[str, str]]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
                 assert node.args and isinstance(node.args[0], ast.Constant), f"{path.name}:{node.lineno}: _() of a non-literal"
                 found.append((path.relative_to(PACKAGE).as_posix(), node.args[0].value))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_n":  # (singular, plural)
+                assert all(isinstance(a, ast.Constant) for a in node.args[:2]), f"{path.name}:{node.lineno}: _n() of a non-literal"
+                found.append((path.relative_to(PACKAGE).as_posix(), (node.args[0].value, node.args[1].value)))
     return found
 
 
@@ -35,7 +38,11 @@ def test_every_message_has_a_swedish_text_with_the_same_placeholders():
     catalog = swedish()
     missing = [(f, i) for f, i in ids if not catalog.get(i)]
     assert missing == []
-    assert [(i, catalog[i]) for _, i in ids if placeholders(i) != placeholders(catalog[i])] == []
+    def same(i, text) -> bool:  # a plural message: each Swedish form has the placeholders of its English one
+        return all(placeholders(a) == placeholders(b) for a, b in zip(i, text, strict=True)) if isinstance(i, tuple) else (
+            placeholders(i) == placeholders(text))
+
+    assert [(i, catalog[i]) for _, i in ids if not same(i, catalog[i])] == []
     unused = set(catalog) - {i for _, i in ids}
     assert unused == set(), "sv.po has texts no code shows: remove them"
 

@@ -10,7 +10,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
-from sitetools import post_text, serving
+from sitetools import post_text, run_cli, serving
 
 
 class Events:
@@ -125,3 +125,12 @@ def test_watch_filter_sees_content_folders_even_new_ones_but_not_output(tmp_path
     assert not accept(Change.modified, str(tmp_path / "_site" / "index.html"))
     assert not accept(Change.modified, str(tmp_path / ".sitegen-cache" / "serve" / "index.html"))
     assert not accept(Change.modified, str(tmp_path / "config.yaml.swp"))
+
+
+def test_serve_previews_as_published_with_no_drafts_and_refuses_the_old_drafts_flag(tmp_path):
+    from sitegen import cli
+
+    assert cli.parser().parse_args(["serve", "--no-drafts"]).no_drafts is True
+    assert cli.parser().parse_args(["serve"]).no_drafts is False
+    code, _, _ = run_cli(["serve", "--drafts"], tmp_path)  # it used to be accepted and do nothing
+    assert code == 2
