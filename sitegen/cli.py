@@ -121,10 +121,12 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 
 def report_errors(exc: BuildError) -> None:
+    from sitegen.messages import _n
+
     for error in exc.errors:
         print(error, file=sys.stderr)
     n = len(exc.errors)
-    print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+    print(_n("{n} problem found; nothing was written.", "{n} problems found; nothing was written.", n), file=sys.stderr)
 
 
 def report_build(report: pipeline.BuildReport) -> None:

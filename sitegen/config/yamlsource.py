@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _, language
 
 # The C loader is several times faster; fall back to pure Python where libyaml is missing.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -62,12 +64,16 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
+        explained = _explain(exc, text.split("\n"))
+        if explained is not None:
+            raise YamlError(first_line + explained[0], explained[1]) from None
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             problem += f" ({exc.context} started on line {first_line + exc.context_mark.line})"
-        raise YamlError(line, f"invalid YAML: {problem}") from None
+        raise YamlError(line, _("invalid YAML: {problem}; look on this line for a missing quote, colon or bracket",
+                                problem=problem)) from None
     except yaml.reader.ReaderError as exc:  # a control character such as NUL; its message spans lines
         line = first_line + text[: exc.position].count("\n")
         raise YamlError(line, f"invalid YAML: {exc.reason} (character #x{_code(exc.character):04x})") from None
@@ -75,14 +81,56 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
         raise YamlError(first_line, f"invalid YAML: {str(exc).splitlines()[0]}") from None
     except (ValueError, OverflowError) as exc:  # a scalar that looks like a date but is not one: 2017-02-30
         bad = _bad_scalar(node)
-        line, what = (bad.start_mark.line, f"'{bad.value}' is not a valid value") if bad is not None else (0, "invalid value")
-        raise YamlError(first_line + line, f"invalid YAML: {what} ({exc})") from None
+        if bad is None:
+            raise YamlError(first_line, _("a value is not valid: {reason}", reason=exc)) from None
+        raise YamlError(first_line + bad.start_mark.line, _impossible(bad.value, exc)) from None
     finally:
         loader.dispose()
     lines: dict[Path, int] = {}
     if node is not None:
         _record(node, (), first_line, lines)
     return YamlDocument(data, lines)
+
+
+def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str] | None:
+    """The common mistakes in a writer's words, with the fix, at the line to change; None for the rest."""
+    problem, context = exc.problem or "", exc.context or ""
+    at, opened = exc.problem_mark, exc.context_mark
+    row = lines[at.line] if at is not None and at.line < len(lines) else ""
+    if at is not None and "mapping values are not allowed" in problem:
+        key, colon, value = row.partition(":")
+        if colon and at.column > len(key) and value.strip() and not row.startswith((" ", "\t")):
+            inner = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+            fixed = f'{key.strip()}: "{inner}"'
+            return at.line, _("the value of '{key}' has a ':' in it: put the value in quotes, like {fixed}", key=key.strip(),
+                              fixed=fixed)
+        return at.line, _("this line is indented further than the key above it: start it where the other keys start")
+    if at is not None and "\t" in row and ("cannot start any token" in problem or "tab" in problem):
+        return at.line, _("this line has a tab: YAML is indented with spaces only, so replace the tab with spaces")
+    if opened is not None and "flow sequence" in context:
+        return opened.line, _("the list that starts with '[' on this line is not closed: end it with ']'")
+    if opened is not None and "flow mapping" in context:
+        return opened.line, _("the '{open}' on this line is not closed: end it with '{close}'", open="{", close="}")
+    if opened is not None and "quoted scalar" in context:
+        return opened.line, _("the quote that starts on this line is not closed: end the text with the same quote mark")
+    return None
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _impossible(value: str, exc: Exception) -> str:
+    """'2017-02-30' -> "2017 has no 30 February: correct the date"; other bad values say what the parser said."""
+    from babel.dates import get_month_names  # only when a date is wrong: Babel's dates are not imported by a good build
+
+    found = _DATE.match(value.strip())
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+        if not 1 <= month <= 12:
+            return _("'{value}' has no month {month}: write the date as YYYY-MM-DD, e.g. 2017-03-14", value=value, month=month)
+        name = get_month_names("wide", locale=language())[month]
+        return _("{year} has no {day} {month}: correct the date '{value}'", year=year, day=day, month=name, value=value)
+    return _("'{value}' is not a valid value: {reason}", value=value, reason=exc)
 
 
 def _code(character: str | int) -> int:
@@ -123,7 +171,7 @@ def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]
                 if sub in lines:  # YAML keeps only the last of two equal keys: a value would be lost silently
                     raise YamlError(
                         first_line + key.start_mark.line,
-                        f"invalid YAML: '{key.value}' appears twice (first on line {lines[sub]}); keep one",
+                        _("'{key}' appears twice (first on line {first}); keep one", key=key.value, first=lines[sub]),
                     )
                 _record(value, sub, first_line, lines, seen)
                 lines[sub] = first_line + key.start_mark.line

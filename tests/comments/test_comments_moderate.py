@@ -68,7 +68,7 @@ def test_list_one_line_each_oldest_first(root):
     assert [line.split("\t")[0] for line in lines] == [first.id, later.id]
 
 
-def test_list_reports_malformed_files(root):
+def test_list_reports_malformed_files(root, english):
     add(root, 1)
     (root / "pending" / "trasig.yaml").write_text("id: [\n", encoding="utf-8")
     code, out, err = run(root, "list")

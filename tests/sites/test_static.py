@@ -71,7 +71,7 @@ def test_a_static_file_that_would_replace_a_page_is_an_error_naming_both(tmp_pat
     assert err.splitlines() == [
         f"static/2017/03/besok-i-boras/index.html: {post}; rename or move the file in static/",
         f"static/kommun/index.html: {section}; rename or move the file in static/",
-        "2 problems found; nothing was written.",
+        "2 problem hittades; inget skrevs.",
     ]
     assert read_tree(out) == before
 

@@ -51,9 +51,9 @@ def test_empty_document_is_none():
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ("title: A\ntags: [a, b\n", 3),  # unclosed flow list: the parser stops at the end
+        ("title: A\ntags: [a, b\n", 2),  # an unclosed list: the line where it opened, not where the parser stopped
         ("title: A\n  bad: indent\n", 2),
-        ("title: 'open\ndate: 2017-01-01\n", 3),
+        ("title: 'open\ndate: 2017-01-01\n", 1),
         ("a: 1\nb: *nowhere\n", 2),
     ],
 )
@@ -61,7 +61,12 @@ def test_bad_yaml_reports_line(text, line):
     with pytest.raises(YamlError) as info:
         parse(text)
     assert info.value.line == line
-    assert info.value.message.startswith("invalid YAML: ")
+
+
+def test_a_mistake_without_its_own_words_keeps_the_parsers_and_says_where_to_look(english):
+    with pytest.raises(YamlError) as info:
+        parse("a: 1\nb: *nowhere\n")
+    assert info.value.message == "invalid YAML: found undefined alias; look on this line for a missing quote, colon or bracket"
 
 
 def test_bad_yaml_line_is_offset_too():
@@ -84,7 +89,7 @@ def test_impossible_date_is_a_yaml_error_with_its_line():
     assert "2017-02-30" in info.value.message
 
 
-def test_duplicate_key_is_an_error_naming_both_lines():
+def test_duplicate_key_is_an_error_naming_both_lines(english):
     # YAML would silently keep only the second 'tags:'; a writer's first list would vanish
     with pytest.raises(YamlError) as info:
         parse("title: A\ntags: [a]\ndate: 2017-01-01\ntags: [b]\n", first_line=2)
@@ -131,3 +136,31 @@ def test_aliased_values_have_lines():
     assert doc.data["c"] == {"b": 1}
     assert doc.line("c") == 2
     assert doc.line("c", "b") == 2  # an alias is not walked again: its key falls back to the line of "c:"
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("title: Kiruna: ett besök\ndate: 2017-03-14\n", 1,
+     "the value of 'title' has a ':' in it: put the value in quotes, like title: \"Kiruna: ett besök\""),
+    ('title: Hon sa: "hej"\n', 1, 'the value of \'title\' has a \':\' in it: put the value in quotes, like title: "Hon sa: \\"hej\\""'),
+    ("title: A\nplan_areas:\n\t- Samverkan\n", 3, "this line has a tab: YAML is indented with spaces only, so replace the tab with spaces"),
+    ("title: A\ntags: [SiSam, skolfam\ndate: 2017-03-14\n", 2, "the list that starts with '[' on this line is not closed: end it with ']'"),
+    ("title: A\nx: {a: 1\ny: 2\n", 2, "the '{' on this line is not closed: end it with '}'"),
+    ('title: "Kiruna\ndate: 2017-03-14\n', 1, "the quote that starts on this line is not closed: end the text with the same quote mark"),
+    ("title: A\n  date: 2017-03-14\n", 2, "this line is indented further than the key above it: start it where the other keys start"),
+    ("title: A\ndate: 2017-02-30\n", 2, "2017 has no 30 February: correct the date '2017-02-30'"),
+    ("title: A\ndate: 2017-13-01\n", 2, "'2017-13-01' has no month 13: write the date as YYYY-MM-DD, e.g. 2017-03-14"),
+    ("title: A\ntitle: B\n", 2, "'title' appears twice (first on line 1); keep one"),
+])
+def test_common_yaml_mistakes_say_what_to_do_at_the_line_to_change(english, text, line, message):
+    with pytest.raises(YamlError) as caught:
+        parse(text)
+    assert (caught.value.line, caught.value.message) == (line, message)
+
+
+def test_the_yaml_mistakes_are_swedish_by_default():
+    with pytest.raises(YamlError) as caught:
+        parse("title: A\ndate: 2017-02-30\n")
+    assert caught.value.message == "2017 har ingen 30 februari: rätta datumet '2017-02-30'"
+    with pytest.raises(YamlError) as caught:
+        parse("title: Kiruna: ett besök\n")
+    assert caught.value.message == "värdet av 'title' innehåller ':': sätt värdet inom citattecken, så här: title: \"Kiruna: ett besök\""
