@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from sitegen.progress import ProgressBar
 if TYPE_CHECKING:
     from sitegen import pipeline
 
-COMMANDS = ("build", "check", "serve", "new", "comments", "import-wordpress")
+COMMANDS = ("build", "check", "serve", "new", "list", "comments", "import-wordpress")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="build and serve the site on 127.0.0.1")
     _site_options(s, preview=True)
-    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
 
     n = sub.add_parser("new", help="write a new draft post and print its path")
     n.add_argument("title", help="the post's title, in quotes")
@@ -42,6 +42,10 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--county", help="the county, for a county-wide visit or to state it")
     n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
     n.add_argument("--bundle", action="store_true", help="a folder post, posts/<date>-<slug>/index.md, to put photos beside")
+
+    ls = sub.add_parser("list", help="one line per post: date, status, place, file and URL, newest first")
+    ls.add_argument("--drafts", action="store_true", help="list drafts too")
+    ls.add_argument("--scheduled", action="store_true", help="list posts dated after today too")
 
     w = sub.add_parser("import-wordpress", help="import a WordPress export: posts, pages, approved comments, images, old URLs")
     w.add_argument("export", type=Path, help="the export file, from WordPress's Tools → Export")
@@ -54,6 +58,18 @@ def parser() -> argparse.ArgumentParser:
 
     moderate.register(sub)
     return p
+
+
+def _port(value: str) -> int:
+    from sitegen.messages import _
+
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a port: use a number from 1024 to 65535, e.g. --port 8001", value=value))
+    return port
 
 
 def _iso_date(value: str) -> date:
@@ -74,6 +90,10 @@ def _site_options(p: argparse.ArgumentParser, preview: bool = False) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    unknown = misspelt_command(argv)
+    if unknown:
+        print(unknown, file=sys.stderr)
+        return 2
     argv = with_default_command(argv)
     args = parser().parse_args(argv)
     try:
@@ -108,6 +128,20 @@ def entry() -> None:
     except OSError:  # a closed pipe (`sitegen build | head`): there is nobody left to tell
         code = code or 1
     os._exit(code)
+
+
+def misspelt_command(argv: list[str]) -> str | None:
+    """'sitegen buidl' would build with a stray argument: say what was meant instead."""
+    from sitegen.errors import closest
+    from sitegen.messages import _
+
+    i = 2 if argv[:1] == ["--root"] else 0
+    if i < len(argv) and not argv[i].startswith("-") and argv[i] not in COMMANDS:
+        near = closest(argv[i], COMMANDS, n=1)
+        if near:
+            return _("unknown command '{command}'; did you mean '{near}'? (sitegen --help lists the commands)",
+                     command=argv[i], near=near[0])
+    return None
 
 
 def with_default_command(argv: list[str]) -> list[str]:
@@ -156,6 +190,15 @@ def run(args: argparse.Namespace) -> int:
         new = NewPost(args.title, args.municipality, args.county, args.date or date.today(), args.bundle)
         path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
+        from sitegen.config.urls import Urls, slug
+        from sitegen.messages import _
+
+        url = Urls.for_config(settings.config).post(datetime.combine(new.day, datetime.min.time()), slug(new.title))
+        print(_("python build.py serve shows it at http://127.0.0.1:8000/{url}", url=url), file=sys.stderr)
+        return 0
+    if args.command == "list":
+        for line in pipeline.post_lines(pipeline.BuildOptions(root), args.drafts, args.scheduled):
+            print(line)
         return 0
     if args.command == "import-wordpress":
         from sitegen.importers import report, wordpress

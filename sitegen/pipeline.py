@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import fingerprints
 from sitegen.comments.published import published_comments
 from sitegen.config.settings import Config, load_config
+from sitegen.config.urls import Urls
 from sitegen.content.read import read_content
 from sitegen.content.registry import Registry, load_registry
 from sitegen.images.stage import make_images
@@ -127,6 +128,25 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     write = WriteReport(produced.written, len(produced.files) - produced.written, removed)
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now))
+
+
+def post_lines(opts: BuildOptions, drafts: bool, scheduled: bool) -> list[str]:
+    """``list``: one tab-separated line per post, newest first: date, status, place, file, URL."""
+    from sitegen.messages import _
+
+    settings = load_settings(opts)
+    content = read_content(opts.root, settings.config, settings.registry, {}, ProgressBar(sys.stderr, enabled=False))
+    now = opts.now or datetime.now(UTC)
+    urls = Urls.for_config(settings.config)
+    lines = []
+    for post in sorted(content.posts, key=lambda p: (p.meta.date, p.key), reverse=True):
+        later = post.meta.date > now
+        if (post.meta.draft and not drafts) or (later and not scheduled):
+            continue
+        status = _("draft") if post.meta.draft else _("scheduled") if later else _("published")
+        place = ", ".join(m.name for m in post.meta.municipalities) or ", ".join(c.official_name for c in post.meta.counties)
+        lines.append("\t".join((f"{post.meta.date:%Y-%m-%d}", status, place, post.source, urls.absolute(post.url))))
+    return lines
 
 
 def check(opts: BuildOptions) -> BuildReport:

@@ -6,6 +6,7 @@ A broken edit keeps the last good site served and shows the error in the termina
 
 from __future__ import annotations
 
+import errno
 import json
 import mimetypes
 import sys
@@ -189,7 +190,16 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
     watcher.start()
-    server = make_server("127.0.0.1", port, application(dev, base_path, endpoint), _ThreadingServer, _QuietHandler)
+    try:
+        server = make_server("127.0.0.1", port, application(dev, base_path, endpoint), _ThreadingServer, _QuietHandler)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        from sitegen.messages import _
+
+        print(_("port {port} is in use, perhaps by another serve: stop that one, or pick another port with --port {other}",
+                port=port, other=port + 1), file=sys.stderr)
+        return 2
     shown = "drafts and scheduled posts included" if opts.drafts else "as it will be published"
     print(f"serving on http://127.0.0.1:{port}{base_path} ({shown}; Ctrl-C stops)", file=sys.stderr)
     try:
