@@ -96,9 +96,10 @@ def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, 
 
 def _purge(root: Path, days: int, dry_run: bool, now: datetime, stdout: TextIO, stderr: TextIO) -> int:
     done = store.purge(root, now - timedelta(days=days), dry_run)
-    stdout.writelines(f"{_('e-mail and website removed') if not dry_run else _('e-mail and website would be removed')}\t{i}\n"
-                      for i in done.stripped)
-    stdout.writelines(f"{_('rejected, deleted') if not dry_run else _('rejected, would be deleted')}\t{i}\n" for i in done.deleted)
+    stripped = _("e-mail and website would be removed") if dry_run else _("e-mail and website removed")
+    deleted = _("rejected, would be deleted") if dry_run else _("rejected, deleted")
+    stdout.writelines(f"{stripped}\t{i}\n" for i in done.stripped)
+    stdout.writelines(f"{deleted}\t{i}\n" for i in done.deleted)
     summary = _("Would remove the e-mail and website of {stripped} comment(s) older than {days} days and delete {deleted} "
                 "rejected one(s); nothing was changed.") if dry_run else _(
                 "Removed the e-mail and website of {stripped} comment(s) older than {days} days and deleted {deleted} rejected one(s).")

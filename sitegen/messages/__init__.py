@@ -1,20 +1,24 @@
 """Messages for people: in Swedish, or in English when the locale asks for it.
 
-The English text of a message is its id, as in gettext; ``sv.po``, a gettext catalog, holds the
-Swedish. The language is the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set: English
-if it starts with 'en', else Swedish. The catalog is read only when a message is shown, so a build
-without problems never parses it.
+The English text of a message is its id, as in gettext. The Swedish is a gettext catalog kept with
+Babel's tools (``scripts/messages``: extract the ids from the code, update ``sv/LC_MESSAGES/sitegen.po``,
+compile ``sitegen.mo``); the compiled catalog ships in the package and is read with the standard
+library's gettext, only when a message is shown. The language is the first of LANGUAGE, LC_ALL,
+LC_MESSAGES and LANG that is set: English if it starts with 'en', else Swedish.
 
 May import: nothing of sitegen.
 """
 
 from __future__ import annotations
 
+import gettext
 import os
 from functools import cache
 from pathlib import Path
 
-CATALOG = Path(__file__).with_name("sv.po")
+DOMAIN = "sitegen"
+LOCALE_DIR = Path(__file__).parent  # sv/LC_MESSAGES/sitegen.mo
+CATALOG = LOCALE_DIR / "sv" / "LC_MESSAGES" / f"{DOMAIN}.po"  # the source the .mo is compiled from
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -28,22 +32,18 @@ def language() -> str:
 
 
 @cache
-def swedish() -> dict:
-    """Message id -> its Swedish text, from sv.po; a plural message is (singular, plural) -> (one, other)."""
-    from babel.messages.pofile import read_po
-
-    with open(CATALOG, "rb") as f:
-        catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string}
-
-
-def _n(singular: str, plural: str, n: int, **values: object) -> str:
-    """The form for ``n`` in the reader's language ({n} is filled in): Swedish and English both use 'one' for 1 only."""
-    forms = swedish().get((singular, plural), (singular, plural)) if language() == "sv" else (singular, plural)
-    return forms[0 if n == 1 else 1].format(n=n, **values)
+def _translation(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()  # the ids are the English texts
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
 
 
 def _(message: str, **values: object) -> str:
     """``message`` in the reader's language, with ``values`` in its {placeholders}."""
-    text = swedish().get(message, message) if language() == "sv" else message
+    text = _translation(language()).gettext(message)
     return text.format(**values) if values else text
+
+
+def _n(singular: str, plural: str, n: int, **values: object) -> str:
+    """The form for ``n`` in the reader's language, with ``n`` and ``values`` in its {placeholders}."""
+    return _translation(language()).ngettext(singular, plural, n).format(n=n, **values)

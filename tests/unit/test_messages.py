@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import ast
+import io
 import string
 from pathlib import Path
 
 import pytest
 
 from sitegen import messages
-from sitegen.messages import _, language, swedish
+from sitegen.messages import _, language
 
 PACKAGE = Path(messages.__file__).resolve().parents[1]
+
+
+def swedish() -> dict:
+    """Message id -> Swedish, from the catalog's source; a plural message is (singular, plural) -> (one, other)."""
+    from babel.messages.pofile import read_po
+
+    with open(messages.CATALOG, "rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and m.string}
 
 
 def message_ids() -> list[tuple[str, str]]:
@@ -44,7 +53,18 @@ def test_every_message_has_a_swedish_text_with_the_same_placeholders():
 
     assert [(i, catalog[i]) for _, i in ids if not same(i, catalog[i])] == []
     unused = set(catalog) - {i for _, i in ids}
-    assert unused == set(), "sv.po has texts no code shows: remove them"
+    assert unused == set(), "sitegen.po has texts no code shows: run scripts/messages"
+
+
+def test_the_shipped_compiled_catalog_is_compiled_from_the_catalog():
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(messages.CATALOG, "rb") as f:
+        catalog = read_po(f)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    assert messages.CATALOG.with_suffix(".mo").read_bytes() == compiled.getvalue(), "run scripts/messages to compile it"
 
 
 @pytest.mark.parametrize(("environment", "expected"), [
@@ -69,3 +89,13 @@ def test_a_message_in_each_language(monkeypatch):
     assert _("{shown} not found", shown="posts/a/bild.jpg") == "posts/a/bild.jpg finns inte"
     monkeypatch.setenv("LANGUAGE", "en")
     assert _("{shown} not found", shown="posts/a/bild.jpg") == "posts/a/bild.jpg not found"
+
+
+def test_no_message_hides_inside_an_f_string_where_the_extractor_cannot_see_it():
+    hidden = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.name}:{n.lineno}" for n in ast.walk(node)
+                           if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("_", "_n")]
+    assert hidden == []
