@@ -37,9 +37,11 @@ def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
 
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
     """``; did you mean 'X'?`` for the closest candidates, or an empty string."""
+    from sitegen.messages import _
+
     names = [f"'{name}'" for name in closest(word, candidates, n)]
     if not names:
         return ""
     if len(names) == 1:
-        return f"; did you mean {names[0]}?"
-    return f"; did you mean {', '.join(names[:-1])} or {names[-1]}?"
+        return _("; did you mean {name}?", name=names[0])
+    return _("; did you mean {names} or {last}?", names=", ".join(names[:-1]), last=names[-1])

@@ -8,6 +8,7 @@ from typing import Any
 
 from sitegen.config.yamlsource import YamlDocument
 from sitegen.errors import SourceError, suggest
+from sitegen.messages import _
 
 _MISSING = object()
 
@@ -26,11 +27,13 @@ class Field:
         return self.default is _MISSING
 
 
-TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+def _type_names() -> dict[type, str]:
+    return {str: _("text"), int: _("a whole number"), bool: _("true or false"), list: _("a list"), dict: _("a mapping")}
 
 
 def type_name(types: tuple[type, ...]) -> str:
-    return " or ".join(TYPE_NAMES.get(t, t.__name__) for t in types)
+    names = _type_names()
+    return _(" or ").join(names.get(t, t.__name__) for t in types)
 
 
 def validate_mapping(
@@ -40,25 +43,24 @@ def validate_mapping(
     fields: dict[str, Field],
     source: str,
     errors: list[SourceError],
-    what: str = "key",
     allowed_extra: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Check ``value`` against ``fields``; return the values with defaults filled in (bad ones left out)."""
     if not isinstance(value, dict):
-        errors.append(SourceError(source, doc.line(*path), f"expected a mapping of keys, found {_found(value)}"))
+        errors.append(SourceError(source, doc.line(*path), _("expected 'key: value' lines, found {found}", found=_found(value))))
         return {}
     out: dict[str, Any] = {}
     for key in value:
         if key not in fields and key not in allowed_extra:
-            hint = suggest(str(key), fields) or f"; known keys: {', '.join(sorted(fields))}"
-            errors.append(SourceError(source, doc.line(*path, key), f"unknown {what} '{key}'{hint}"))
+            hint = suggest(str(key), fields) or _("; known keys: {keys}", keys=", ".join(sorted(fields)))
+            errors.append(SourceError(source, doc.line(*path, key), _("unknown key '{key}'{hint}", key=key, hint=hint)))
     for name, field in fields.items():
         if name not in value or value[name] is None:
             if name in value and value[name] is None and not field.required:
                 out[name] = field.default
             elif field.required:
                 # an empty 'date:' is reported at its own line; a missing key at the mapping's first line
-                errors.append(SourceError(source, doc.line(*path, name), f"missing required {what} '{name}'"))
+                errors.append(SourceError(source, doc.line(*path, name), _("missing required key '{name}'", name=name)))
             else:
                 out[name] = field.default
             continue
@@ -69,7 +71,7 @@ def validate_mapping(
                 SourceError(
                     source,
                     doc.line(*path, name),
-                    f"'{name}' must be {type_name(field.types)}, found {_found(item)}",
+                    _("'{name}' must be {kind}, found {found}", name=name, kind=type_name(field.types), found=_found(item)),
                 )
             )
             continue
@@ -88,7 +90,7 @@ def _found(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     return f"'{value}'"

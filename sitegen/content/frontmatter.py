@@ -21,11 +21,11 @@ RESERVED_KEYS = frozenset({"pending", "rejected"})  # folder names in comments/
 
 
 def _slug_check(value: str) -> str | None:
-    return None if _SLUG.match(value) else "must be lower-case letters a-z, digits and '-', like 'aterbesok-i-finspang'"
+    return None if _SLUG.match(value) else _("must be lower-case letters a-z, digits and '-', like 'aterbesok-i-finspang'")
 
 
 def _not_blank(value: str) -> str | None:
-    return None if value.strip() else "must not be empty"
+    return None if value.strip() else _("must not be empty")
 
 
 POST_FIELDS = {
@@ -104,19 +104,19 @@ def check_post(
     extra_keys = frozenset(config.extra_front_matter)
     values = validate_mapping(doc, (), doc.data, POST_FIELDS, rel, errors, allowed_extra=extra_keys)
     if key in RESERVED_KEYS:
-        errors.append(SourceError(rel, 0, f"'{key}' is reserved for the comment folders; rename the file"))
+        errors.append(SourceError(rel, 0, _("'{key}' is reserved for the comment folders; rename the file", key=key)))
     when = _date(doc, values.get("date"), rel, config, errors) if "date" in values else None
     municipalities = _municipalities(doc, values.get("municipality"), rel, registry, errors)
     counties = _counties(doc, values.get("county"), municipalities, rel, registry, errors)
     # a draft may wait for its place (an imported post whose terms named none); a published visit has one
     if "municipality" in values and "county" in values and not values["municipality"] and not values["county"] and not values.get("draft"):
-        errors.append(SourceError(rel, 1, "a visit needs a place: add 'municipality:' or 'county:'"))
+        errors.append(SourceError(rel, 1, _("a visit needs a place: add 'municipality:' or 'county:'")))
     plan_areas = _plan_areas(doc, values.get("plan_areas", []), rel, config, errors)
     tags = _tags(doc, values.get("tags", []), rel, errors)
     aliases = _aliases(doc, values.get("aliases", []), rel, errors)
     if "title" in values and not values.get("slug") and not make_slug(values["title"]):
         errors.append(
-            SourceError(rel, doc.line("title"), "'title' has no letters or digits to make a URL from; add a 'slug:' line")
+            SourceError(rel, doc.line("title"), _("'title' has no letters or digits to make a URL from; add a 'slug:' line"))
         )
     if len(errors) > before or when is None:
         return None
@@ -151,14 +151,15 @@ def _date(doc, value, rel, config: Config, errors) -> tuple[datetime, bool] | No
             except ValueError:
                 value = None
     if not isinstance(value, (date, datetime)):  # e.g. '14 mars 2017' or a bare 2017
-        errors.append(SourceError(rel, line, f"'date' is not a date: '{_shown(doc, 'date')}'; write it as YYYY-MM-DD, e.g. 2017-03-14"))
+        errors.append(SourceError(rel, line, _("'date' is not a date: '{value}'; write it as YYYY-MM-DD, e.g. 2017-03-14",
+                                               value=_shown(doc, "date"))))
         return None
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=config.tz)
         try:
             return aware.astimezone(config.tz), True
         except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in Stockholm
-            errors.append(SourceError(rel, line, f"'date' is out of range: '{_shown(doc, 'date')}'"))
+            errors.append(SourceError(rel, line, _("'date' is out of range: '{value}'", value=_shown(doc, "date"))))
             return None
     return datetime.combine(value, time(0, 0), tzinfo=config.tz), False
 
@@ -179,7 +180,7 @@ def _names(doc, value, field: str, rel: str, errors) -> list[tuple[str, int]]:
         if isinstance(item, str) and item.strip():
             out.append((item, doc.line(field, i)))
         else:
-            errors.append(SourceError(rel, doc.line(field, i), f"'{field}' must list names as text, found '{item}'"))
+            errors.append(SourceError(rel, doc.line(field, i), _("'{field}' must list names as text, found '{item}'", field=field, item=item)))
     return out
 
 
@@ -188,8 +189,8 @@ def _municipalities(doc, value, rel, registry: Registry, errors) -> tuple[Munici
     for name, line in _names(doc, value, "municipality", rel, errors):
         m = registry.municipality(name)
         if m is None:
-            hint = registry.municipality_suggestion(name) or "; it must be one of Sweden's 290 municipalities"
-            errors.append(SourceError(rel, line, f"unknown municipality '{name}'{hint}"))
+            hint = registry.municipality_suggestion(name) or _("; it must be one of Sweden's 290 municipalities")
+            errors.append(SourceError(rel, line, _("unknown municipality '{name}'{hint}", name=name, hint=hint)))
         elif m not in found:
             found.append(m)
     return tuple(found)
@@ -205,8 +206,8 @@ def _counties(doc, value, municipalities, rel, registry: Registry, errors) -> tu
         return tuple(derived)
     county = registry.county(value)
     if county is None:
-        hint = registry.county_suggestion(value) or "; it must be one of Sweden's 21 counties"
-        errors.append(SourceError(rel, doc.line("county"), f"unknown county '{value}'{hint}"))
+        hint = registry.county_suggestion(value) or _("; it must be one of Sweden's 21 counties")
+        errors.append(SourceError(rel, doc.line("county"), _("unknown county '{name}'{hint}", name=value, hint=hint)))
         return tuple(derived)
     for m in municipalities:
         actual = registry.county_of(m)
@@ -215,7 +216,8 @@ def _counties(doc, value, municipalities, rel, registry: Registry, errors) -> tu
                 SourceError(
                     rel,
                     doc.line("county"),
-                    f"county '{value}' does not match municipality '{m.name}', which is in {actual.official_name}",
+                    _("county '{county}' does not match municipality '{municipality}', which is in {actual}", county=value,
+                      municipality=m.name, actual=actual.official_name),
                 )
             )
     return (county,)
@@ -230,10 +232,9 @@ def _plan_areas(doc, value, rel, config: Config, errors) -> tuple[str, ...]:
     for name, line in _names(doc, value, "plan_areas", rel, errors):
         canonical = by_key.get(name.strip().casefold()) or by_key.get(make_slug(name))
         if canonical is None:
-            hint = suggest(name, [a.name for a in config.plan_areas]) or (
-                "; choose from config.yaml's plan_areas: " + ", ".join(a.name for a in config.plan_areas)
-            )
-            errors.append(SourceError(rel, line, f"unknown plan area '{name}'{hint}"))
+            hint = suggest(name, [a.name for a in config.plan_areas]) or _(
+                "; choose from config.yaml's plan_areas: {names}", names=", ".join(a.name for a in config.plan_areas))
+            errors.append(SourceError(rel, line, _("unknown plan area '{name}'{hint}", name=name, hint=hint)))
         elif canonical not in found:
             found.append(canonical)
     return tuple(found)
@@ -243,7 +244,7 @@ def _tags(doc, value, rel, errors) -> tuple[str, ...]:
     found: dict[str, str] = {}
     for name, line in _names(doc, value, "tags", rel, errors):
         if not make_slug(name):
-            errors.append(SourceError(rel, line, f"tag '{name}' has no letters or digits to make a URL from"))
+            errors.append(SourceError(rel, line, _("tag '{name}' has no letters or digits to make a URL from", name=name)))
             continue
         found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())

@@ -11,6 +11,7 @@ from sitegen.config.urls import slug
 from sitegen.content.documents import POSTS_DIR
 from sitegen.content.registry import Registry
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 
 @dataclass(frozen=True)
@@ -74,23 +75,25 @@ def create_post(root: Path, new: NewPost, config: Config, registry: Registry) ->
         m = registry.municipality(new.municipality)
         if m is None:
             hint = registry.municipality_suggestion(new.municipality)
-            errors.append(SourceError("--municipality", 0, f"unknown municipality '{new.municipality}'{hint}"))
+            errors.append(SourceError("--municipality", 0, _("unknown municipality '{name}'{hint}", name=new.municipality, hint=hint)))
         else:
             municipality = m.name
     if new.county:
         c = registry.county(new.county)
         if c is None:
-            errors.append(SourceError("--county", 0, f"unknown county '{new.county}'{registry.county_suggestion(new.county)}"))
+            errors.append(SourceError("--county", 0, _("unknown county '{name}'{hint}", name=new.county,
+                                                       hint=registry.county_suggestion(new.county))))
         else:
             county = c.name
             m = registry.municipality(municipality) if municipality else None
             if m is not None and registry.county_of(m) != c:
-                errors.append(SourceError("--county", 0, f"'{new.county}' does not match {m.name}, which is in {registry.county_of(m).official_name}"))
+                errors.append(SourceError("--county", 0, _("county '{county}' does not match municipality '{municipality}', which is in {actual}",
+                                                           county=new.county, municipality=m.name, actual=registry.county_of(m).official_name)))
     if not new.municipality and not new.county:
-        errors.append(SourceError("new", 0, "a visit needs a place: give --municipality NAME (or --county NAME)"))
+        errors.append(SourceError("new", 0, _("a visit needs a place: give --municipality NAME (or --county NAME)")))
     post_slug = slug(new.title)
     if not post_slug:
-        errors.append(SourceError("new", 0, f"the title '{new.title}' has no letters or digits to make a file name from"))
+        errors.append(SourceError("new", 0, _("the title '{title}' has no letters or digits to make a file name from", title=new.title)))
     if errors:
         raise BuildError(errors)
     name = f"{new.day.isoformat()}-{post_slug}"
@@ -98,7 +101,7 @@ def create_post(root: Path, new: NewPost, config: Config, registry: Registry) ->
     other = root / POSTS_DIR / (f"{name}.md" if new.bundle else f"{name}/index.md")
     for taken in (path, other):  # either would have the same key and URL
         if taken.exists():
-            raise BuildError([SourceError(taken.relative_to(root).as_posix(), 0, "already exists; choose another title or edit that file")])
+            raise BuildError([SourceError(taken.relative_to(root).as_posix(), 0, _("already exists; choose another title or edit that file"))])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as f:
         f.write(post_text(new, municipality, county, config))

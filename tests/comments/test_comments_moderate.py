@@ -130,7 +130,7 @@ def test_approve_reports_a_malformed_comment(root):
     (root / "pending" / "x1.yaml").write_text("id: x1\npost: p\nname: Eva\n", encoding="utf-8")
     code, out, err = run(root, "approve", "x1")
     assert code == 1 and out == ""
-    assert "x1.yaml:1: missing required key 'date'" in err
+    assert "x1.yaml:1: nyckeln 'date' saknas men krävs" in err
     assert (root / "pending" / "x1.yaml").exists()
 
 

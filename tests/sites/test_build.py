@@ -52,7 +52,7 @@ def test_failed_build_leaves_the_previous_output_untouched(tmp_path):
     )
     code, _, err = run_cli(["build", "--output", str(out)], root)
     assert code == 1
-    assert "posts/2018-02-02-trasig.md:3: 'date' is not a date" in err
+    assert "posts/2018-02-02-trasig.md:3: 'date' är inget datum" in err
     assert "Traceback" not in err
     assert stat_tree(out) == before  # same files, same bytes, same modification times
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no half-built folder beside it

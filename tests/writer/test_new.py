@@ -42,7 +42,7 @@ def test_new_unknown_municipality_writes_nothing(make_site, run_cli):
     code, out, err = run_cli(["new", "X", "--municipality", "Borrås"], root)
     assert code == 1
     assert out == ""
-    assert "--municipality: unknown municipality 'Borrås'; did you mean 'Borås'" in err
+    assert "--municipality: okänd kommun 'Borrås'; menade du 'Borås', 'Torsås' eller 'Orsa'?" in err  # Swedish, by default
     assert not list((root / "posts").glob("*.md"))
 
 
@@ -50,7 +50,7 @@ def test_new_county_must_match(make_site, run_cli):
     root = make_site({})
     code, _, err = run_cli(["new", "X", "--municipality", "Borås", "--county", "Skåne"], root)
     assert code == 1
-    assert "does not match Borås, which is in Västra Götalands län" in err
+    assert "stämmer inte med kommunen 'Borås', som ligger i Västra Götalands län" in err
 
 
 def test_new_refuses_to_overwrite(make_site, run_cli):
@@ -62,7 +62,7 @@ def test_new_refuses_to_overwrite(make_site, run_cli):
     before = path.read_bytes()
     code, _, err = run_cli(args, root)
     assert code == 1
-    assert "already exists" in err
+    assert "finns redan; välj en annan titel eller redigera den filen" in err
     assert path.read_bytes() == before
 
 
@@ -96,5 +96,5 @@ def test_new_never_makes_a_bundle_beside_a_post_of_the_same_name(make_site, run_
     root = make_site({"2019-09-09-samma-titel.md": "x"})
     code, _, err = run_cli(["new", "--bundle", "Samma titel", "--municipality", "Umeå", "--date", "2019-09-09"], root)
     assert code == 1
-    assert "posts/2019-09-09-samma-titel.md: already exists" in err
+    assert "posts/2019-09-09-samma-titel.md: finns redan" in err
     assert not (root / "posts/2019-09-09-samma-titel").exists()

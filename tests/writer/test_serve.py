@@ -75,7 +75,7 @@ def test_serve_live_reload_errors_and_recovery(server):
 
     post.write_text(post_text(title="Första besöket", municipality="Borrås"), encoding="utf-8")
     (_kind, data), = events.wait_for("failed", 1)
-    assert "posts/a.md:4: unknown municipality 'Borrås'; did you mean 'Borås'" in data
+    assert "posts/a.md:4: okänd kommun 'Borrås'; menade du 'Borås'" in data
     assert "Helt ny text om skolan." in _get(base + "2017/03/forsta-besoket/")  # last good build still served
 
     post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Lagat.\n"), encoding="utf-8")
@@ -86,7 +86,7 @@ def test_serve_live_reload_errors_and_recovery(server):
     assert proc.wait(timeout=15) == 0
     err = proc.stderr.read()
     assert "Traceback" not in err
-    assert "posts/a.md:4: unknown municipality 'Borrås'" in err
+    assert "posts/a.md:4: okänd kommun 'Borrås'" in err
 
 
 def test_serve_accepts_a_comment_into_the_pending_queue(server):

@@ -10,6 +10,8 @@ import pytest
 from sitegen.config.settings import Config, load_config
 from sitegen.errors import BuildError
 
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
+
 REPO = Path(__file__).resolve().parents[3]
 
 MINIMAL = """\

@@ -11,6 +11,8 @@ from sitegen.config.yamlsource import parse
 from sitegen.content.frontmatter import check_page, check_post
 from sitegen.errors import SourceError
 
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
+
 
 def check(config, registry, front: str, key: str = "x"):
     """Validate front matter as it sits in a post: the YAML starts on line 2, after '---'."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
+
 # Municipalities per county (SCB, since Knivsta 2003): 290 in all.
 PER_COUNTY = {
     "Stockholm": 26,
