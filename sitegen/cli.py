@@ -223,7 +223,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.command == "check":
         report = pipeline.check(opts)
-        print(f"ok: {report.posts} posts, {report.pages} pages, {report.files} files; no problems found", file=sys.stderr)
+        from sitegen.messages import _
+
+        print(_("ok: {posts} posts, {pages} pages, {files} files; no problems found", posts=report.posts, pages=report.pages,
+                files=report.files), file=sys.stderr)
         return 0
     if args.command == "serve":
         from sitegen.serve.server import serve

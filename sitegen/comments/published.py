@@ -17,7 +17,7 @@ def published_comments(root: Path, config: Config, posts: Iterable[Post]) -> dic
     approved = store.approved(root / config.comments.dir)
     keys = {p.key for p in posts}
     errors = [
-        SourceError(f"{config.comments.dir}/{key}", 0, f"approved comments for a post that does not exist: no posts/{key}.md")
+        SourceError(f"{config.comments.dir}/{key}", 0, _("approved comments for a post that does not exist: no posts/{key}.md; rename the folder with the post", key=key))
         for key in sorted(approved)
         if key not in keys
     ]

@@ -134,22 +134,22 @@ def _absolute_url(value: str) -> str | None:
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute http(s) URL such as 'https://example.org/aterbesok/'"
+        return _("must be an absolute http(s) URL such as 'https://example.org/aterbesok/'")
     if "?" in value or "#" in value:
-        return "must not have a query ('?…') or a fragment ('#…'): every link is made by adding a path to it"
+        return _("must not have a query ('?…') or a fragment ('#…'): every link is made by adding a path to it")
     return None
 
 
 def _positive(value: int) -> str | None:
-    return None if value > 0 else "must be at least 1"
+    return None if value > 0 else _("must be at least 1")
 
 
 def _non_negative(value: int) -> str | None:
-    return None if value >= 0 else "must be 0 or more"
+    return None if value >= 0 else _("must be 0 or more")
 
 
 def _not_blank_text(value: str) -> str | None:
-    return None if value.strip() else "must not be empty"
+    return None if value.strip() else _("must not be empty")
 
 
 def _timezone(value: str) -> str | None:
@@ -164,17 +164,17 @@ _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def _segment(value: str) -> str | None:
-    return None if _SEGMENT.match(value) else "must be a lower-case URL segment like 'kommun'"
+    return None if _SEGMENT.match(value) else _("must be a lower-case URL segment like 'kommun'")
 
 
 def _post_pattern(value: str) -> str | None:
     if "{slug}" not in value:
-        return "must contain {slug}"
+        return _("must contain {placeholder}", placeholder="{slug}")
     unknown = set(re.findall(r"{(\w*)}", value)) - {"year", "month", "day", "slug"}
     if unknown:
         return f"uses unknown placeholder(s) {', '.join(sorted(unknown))}; known: year, month, day, slug"
     if value.startswith("/") or not value.endswith("/"):
-        return "must not start with '/' and must end with '/'"
+        return _("must not start with '/' and must end with '/'")
     return None
 
 
@@ -182,7 +182,7 @@ def _endpoint(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.netloc or value.startswith("/"):
         return None
-    return "must be an absolute URL or a path starting with '/'"
+    return _("must be an absolute URL or a path starting with '/'")
 
 
 TOP_FIELDS = {
@@ -225,16 +225,16 @@ MAX_WIDTH = 8000  # wider than any screen shows; a typo such as 16000 would make
 
 def _widths(value: list) -> str | None:
     if not value or not all(isinstance(w, int) and not isinstance(w, bool) for w in value):
-        return "must list whole numbers of pixels, e.g. [480, 960, 1600]"
+        return _("must list whole numbers of pixels, e.g. [480, 960, 1600]")
     if any(not 16 <= w <= MAX_WIDTH for w in value):
-        return f"must each be between 16 and {MAX_WIDTH} pixels"
+        return _("must each be between 16 and {most} pixels", most=MAX_WIDTH)
     if len(set(value)) != len(value):
         return "lists a width twice"
     return None
 
 
 def _quality(value: int) -> str | None:
-    return None if 1 <= value <= 100 else "must be between 1 and 100"
+    return None if 1 <= value <= 100 else _("must be between 1 and 100")
 
 
 IMAGE_FIELDS = {
@@ -278,7 +278,7 @@ def load_config(root: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BuildError([SourceError(CONFIG_FILE, 0, "not found: every site needs a config.yaml")]) from None
+        raise BuildError([SourceError(CONFIG_FILE, 0, _("not found: every site needs a config.yaml"))]) from None
     try:
         doc = parse(decode_text(raw, CONFIG_FILE))
     except YamlError as exc:
@@ -305,7 +305,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
     seen: dict[str, str] = {}
     for key, seg in segments.items():
         if seg in seen:
-            errors.append(SourceError(CONFIG_FILE, doc.line("urls", key), f"urls.{key} '{seg}' is also urls.{seen[seg]}"))
+            errors.append(SourceError(CONFIG_FILE, doc.line("urls", key), _("urls.{key} '{segment}' is also urls.{other}", key=key, segment=seg, other=seen[seg])))
         seen[seg] = key
     if errors:
         raise BuildError(sorted(errors, key=lambda e: e.line))  # top to bottom, as the writer reads
@@ -337,16 +337,16 @@ def _plan_areas(doc: YamlDocument, items: list, errors: list[SourceError]) -> tu
         values = validate_mapping(doc, ("plan_areas", i), item, PLAN_AREA_FIELDS, CONFIG_FILE, errors)
         if "name" in values and "description" in values:
             if values["name"].casefold() in names:
-                errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas", i), f"plan area '{values['name']}' is listed twice"))
+                errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas", i), _("plan area '{name}' is listed twice", name=values["name"])))
             names.add(values["name"].casefold())
             areas.append(PlanArea(values["name"], values["description"]))
     if not items:
-        errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas"), "plan_areas must list at least one plan area"))
+        errors.append(SourceError(CONFIG_FILE, doc.line("plan_areas"), _("plan_areas must list at least one plan area")))
     return tuple(areas)
 
 
 def _extra_keys(doc: YamlDocument, items: list, errors: list[SourceError]) -> tuple[str, ...]:
     bad = [i for i, k in enumerate(items) if not isinstance(k, str)]
     for i in bad:
-        errors.append(SourceError(CONFIG_FILE, doc.line("extra_front_matter", i), "extra_front_matter lists key names as text"))
+        errors.append(SourceError(CONFIG_FILE, doc.line("extra_front_matter", i), _("extra_front_matter lists key names as text")))
     return tuple(k for k in items if isinstance(k, str))

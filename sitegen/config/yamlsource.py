@@ -52,7 +52,7 @@ def decode_text(raw: bytes, rel: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BuildError([SourceError(rel, line, "is not valid UTF-8 text; save the file as UTF-8")]) from None
+        raise BuildError([SourceError(rel, line, _("is not valid UTF-8 text; save the file as UTF-8"))]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -19,6 +19,7 @@ from sitegen.content.pictures import Cover, Place, cover
 from sitegen.content.registry import Registry
 from sitegen.content.static import STATIC_DIR
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 POSTS_DIR = "posts"
 PAGES_DIR = "pages"
@@ -91,19 +92,19 @@ def split_front_matter(text: str, rel: str) -> tuple[YamlDocument, str, int]:
     opening = _OPENING.match(text)
     if opening is None:
         raise BuildError(
-            [SourceError(rel, 1, "missing front matter: the file must start with a line '---', "
-                         "then 'title:', 'date:' and the other keys, then '---'")]
+            [SourceError(rel, 1, _("missing front matter: the file must start with a line '---', "
+                                   "then 'title:', 'date:' and the other keys, then '---'"))]
         )
     closing = _CLOSING.search(text, opening.end())
     if closing is None:
-        raise BuildError([SourceError(rel, 1, "front matter is not closed: add a line '---' after the last key")])
+        raise BuildError([SourceError(rel, 1, _("front matter is not closed: add a line '---' after the last key"))])
     yaml_text = text[opening.end() : closing.start()]
     try:
         meta = parse(yaml_text, first_line=2)
     except YamlError as exc:
         raise BuildError([SourceError(rel, exc.line, exc.message)]) from None
     if not isinstance(meta.data, dict):
-        raise BuildError([SourceError(rel, 2, "front matter must be 'key: value' lines")])
+        raise BuildError([SourceError(rel, 2, _("front matter must be 'key: value' lines"))])
     body_line = yaml_text.count("\n") + 3
     return meta, text[closing.end() + 1 :], body_line
 

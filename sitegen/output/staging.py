@@ -89,7 +89,7 @@ def _same(old: Path, content: bytes | Path) -> bool:
 def check_output_dir(out: Path) -> None:
     """Refuse to replace a non-empty folder that sitegen did not make."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise BuildError([SourceError(str(out), 0, "exists and was not made by sitegen; choose another --output folder or remove it")])
+        raise BuildError([SourceError(str(out), 0, _("exists and was not made by sitegen; choose another --output folder or remove it"))])
 
 
 @dataclass(frozen=True)

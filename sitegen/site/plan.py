@@ -123,11 +123,11 @@ def collisions(jobs: list[PageJob]) -> list[SourceError]:
         if job.kind is PageKind.REDIRECT:
             errors.append(SourceError(job.source, 0, _alias_collision(path, job, other)))
         elif job.kind in WRITTEN:
-            errors.append(SourceError(job.source, 0, f"URL {path} is also used by {other.source}; give one of them another 'slug:'"))
+            errors.append(SourceError(job.source, 0, _("URL {path} is also used by {other}; give one of them another 'slug:'", path=path, other=other.source)))
         elif other.kind in WRITTEN:
-            errors.append(SourceError(other.source, 0, f"URL {path} is also used by {job.source}; give it another 'slug:'"))
+            errors.append(SourceError(other.source, 0, _("URL {path} is also used by {other}; give it another 'slug:'", path=path, other=job.source)))
         else:
-            errors.append(SourceError("config.yaml", 0, f"URL {path} is used by both {other.source} and {job.source}"))
+            errors.append(SourceError("config.yaml", 0, _("URL {path} is used by both {first} and {second}", path=path, first=other.source, second=job.source)))
     return errors
 
 

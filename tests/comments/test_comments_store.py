@@ -180,7 +180,7 @@ def test_reserved_and_hidden_folders_are_not_posts(root):
     assert store.approved(root) == {}
 
 
-def test_non_utf8_file(root):
+def test_non_utf8_file(root, english):
     path = root / "besok" / "z9.yaml"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"id: z9\nname: \xff\n")

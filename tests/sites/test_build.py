@@ -156,7 +156,7 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     (mine / "viktigt.txt").write_text("behåll", encoding="utf-8")
     code, _, err = run_cli(["build", "--output", str(mine)], root)
     assert code == 1
-    assert "was not made by sitegen" in err
+    assert "finns redan och gjordes inte av sitegen" in err
     assert read_tree(mine) == {"viktigt.txt": "behåll".encode()}
 
 
@@ -216,7 +216,7 @@ def test_build_py_entry_point(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 1
-    assert bad.stderr.startswith("posts/b.md:1: missing front matter")
+    assert bad.stderr.startswith("posts/b.md:1: inledningen mellan '---'-raderna saknas")
     assert "Traceback" not in bad.stderr
 
 

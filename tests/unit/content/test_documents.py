@@ -11,6 +11,8 @@ from sitegen.content.documents import find_sources, load_page, load_post, split_
 from sitegen.errors import BuildError
 from tests.imagetools import picture_bytes
 
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
+
 POST = "---\ntitle: Återbesök i Finspång\ndate: 2017-03-14\nmunicipality: Finspång\n---\n\nFörsta stycket.\n\n## Rubrik\n"
 
 
@@ -196,8 +198,9 @@ def test_an_image_of_static_is_a_dependency(tmp_path, config, registry, urls):
     assert '<img src="/bilder/karta.png" srcset="/bilder/karta.png 300w"' in post.html
 
 
-def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry, urls):
+def test_image_without_alt_reported_at_its_file_line(tmp_path, config, registry, urls, monkeypatch):
     # line 1 '---', 2-4 keys, 5 '---', 6 blank, 7 text, 8 blank, 9 image
+    monkeypatch.setenv("LANGUAGE", "sv")  # this module pins English; this test the Swedish
     with pytest.raises(BuildError) as info:
         load_post(one_post(tmp_path, POST.replace("## Rubrik\n", "![](bild.jpg)\n")), config, registry, urls)
     assert errors_of(info) == [  # in Swedish, unless the locale asks for English

@@ -10,6 +10,8 @@ import pytest
 from sitegen.errors import BuildError, SourceError
 from sitegen.output.staging import MARKER, Content, DryRun, Produced, Staging, WriteReport, check_output_dir
 
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
+
 
 def write_site(out: Path, files: dict[str, Content]) -> WriteReport:
     """A whole build's writing: stage every file, then commit exactly these files."""
