@@ -205,15 +205,7 @@ def load(path: Path) -> Comment:
 
 
 def _load_all(paths: Sequence[Path]) -> list[Comment]:
-    comments, errors = [], []
-    for path in paths:
-        try:
-            comments.append(load(path))
-        except BuildError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise BuildError(errors)
-    return sorted(comments, key=lambda c: (c.date, c.id))
+    return sorted(_load_in_order(paths), key=lambda c: (c.date, c.id))
 
 
 def _files(folder: Path) -> list[Path]:
@@ -352,6 +344,7 @@ def purge(root: Path, before: datetime, dry_run: bool = False) -> Purged:
 
 
 def _load_in_order(paths: Sequence[Path]) -> list[Comment]:
+    """Every file read, in the order given; BuildError lists the problems of all of them."""
     comments, errors = [], []
     for path in paths:
         try:

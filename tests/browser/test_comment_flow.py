@@ -13,11 +13,16 @@ from .test_accessibility import _violations
 POST = "2017/03/aterbesok-i-finspang/"
 
 
-def test_reader_comments_moderator_approves_page_shows_it(browser, tmp_path):
+def _sample(tmp_path):
     root = tmp_path / "site"
     root.mkdir()
     copy_sample_site(root)
-    with serving(root, "--base-url", "https://example.org/aterbesok/", path="/aterbesok/") as (base, _proc):
+    return root, serving(root, "--base-url", "https://example.org/aterbesok/", path="/aterbesok/")
+
+
+def test_reader_comments_moderator_approves_page_shows_it(browser, tmp_path):
+    root, served = _sample(tmp_path)
+    with served as (base, _proc):
         context = browser.new_context()
         left: list[str] = []
         errors: list[str] = []
@@ -64,10 +69,8 @@ def _looks_like_the_site(page) -> None:
 
 
 def test_with_the_browsers_checks_bypassed_the_errors_come_back_in_swedish_on_the_sites_page(browser, tmp_path):
-    root = tmp_path / "site"
-    root.mkdir()
-    copy_sample_site(root)
-    with serving(root, "--base-url", "https://example.org/aterbesok/", path="/aterbesok/") as (base, _proc):
+    root, served = _sample(tmp_path)
+    with served as (base, _proc):
         context = browser.new_context()
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1:") else r.abort())
         page = context.new_page()
