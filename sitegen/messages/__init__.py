@@ -11,10 +11,13 @@ May import: nothing of sitegen.
 
 from __future__ import annotations
 
-import gettext
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "sitegen"
 LOCALE_DIR = Path(__file__).parent  # sv/LC_MESSAGES/sitegen.mo
@@ -33,6 +36,8 @@ def language() -> str:
 
 @cache
 def _translation(lang: str) -> gettext.NullTranslations:
+    import gettext  # only when a message is shown: a build without problems shows none
+
     if lang == "en":
         return gettext.NullTranslations()  # the ids are the English texts
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])

@@ -22,7 +22,6 @@ from sitegen.site.index import Site
 TEMPLATES_DIR = "templates"
 KEPT_TEMPLATE_CACHES = 8  # folders of compiled templates: one per base URL and scheme recently built
 SECTION_TITLES = {t.kind: t.title for t in TAXONOMIES}
-_SWEDISH = Locale("sv")
 ABOUT_PAGE = "om-bloggen"  # the standalone page the navigation ends with, if the site has it
 PRIVACY_PAGE = "personuppgifter"  # the personal-data notice every comment form links to, if the site has it
 
@@ -42,7 +41,12 @@ def _sv_day(day: date) -> str:
 @functools.cache
 def plural(n: int, one: str, other: str) -> str:
     """The Swedish form for ``n`` by Babel's plural rules: ``plural(1, 'kommun', 'kommuner')`` -> 'kommun'."""
-    return one if _SWEDISH.plural_form(n) == "one" else other
+    return one if _swedish().plural_form(n) == "one" else other
+
+
+@functools.cache
+def _swedish() -> Locale:
+    return Locale("sv")  # read from Babel's data the first time a count is shown, not by every build
 
 
 def sv_time(value: datetime) -> str:
