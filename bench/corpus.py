@@ -34,7 +34,7 @@ HUGO_LAYOUTS = Path(__file__).resolve().parent / "hugo-layouts"
 PROJECT_FILES = ("config.yaml",)
 PROJECT_DIRS = ("templates", "static", "pages")
 FIRST_DAY = date(2010, 1, 1)
-LAST_DAY = date(2026, 12, 30)  # generated posts; an added post is dated the day after
+LAST_DAY = date(2025, 12, 30)  # generated posts; an added post is dated the day after (both past: a later post waits for its date)
 ADDED_DAY = LAST_DAY + timedelta(days=1)
 SITE_URL = "https://aterbesok.example.org"
 
