@@ -105,33 +105,31 @@ def _fsync_dir(folder: Path) -> None:
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write ``path`` atomically, never replacing an existing file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)  # unlike rename, a hard link fails if the name is taken
-        except FileExistsError:
-            raise
-        except OSError:
-            os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    _fsync_dir(path.parent)
+    _write_atomically(path, data, replace_existing=False)
 
 
 def _overwrite(path: Path, data: bytes) -> None:
-    """Replace ``path`` atomically: a temporary file beside it, flushed, renamed over it."""
+    """Replace ``path`` atomically."""
+    _write_atomically(path, data, replace_existing=True)
+
+
+def _write_atomically(path: Path, data: bytes, replace_existing: bool) -> None:
+    """A temporary file beside ``path``, flushed to disk, then moved to its name; the folder synced after."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if replace_existing:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # unlike rename, a hard link fails if the name is taken
+            except FileExistsError:
+                raise
+            except OSError:
+                os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
