@@ -27,6 +27,11 @@ class Field:
         return self.default is _MISSING
 
 
+def not_blank(value: str) -> str | None:
+    """The check of a text that must say something: spaces alone are empty."""
+    return None if value.strip() else _("must not be empty")
+
+
 def _type_names() -> dict[type, str]:
     return {str: _("text"), int: _("a whole number"), bool: _("true or false"), list: _("a list"), dict: _("a mapping")}
 

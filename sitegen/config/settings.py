@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import fingerprints
-from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.schema import Field, not_blank, validate_mapping
 from sitegen.config.yamlsource import YamlDocument, YamlError, decode_text, parse
 from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
@@ -148,10 +148,6 @@ def _non_negative(value: int) -> str | None:
     return None if value >= 0 else _("must be 0 or more")
 
 
-def _not_blank_text(value: str) -> str | None:
-    return None if value.strip() else _("must not be empty")
-
-
 def _timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
@@ -263,13 +259,13 @@ def _static_file(value: str) -> str | None:
 
 
 PUBLISHER_FIELDS = {
-    "name": Field((str,), check=_not_blank_text),
+    "name": Field((str,), check=not_blank),
     "email": Field((str,), check=_email),
     "phone": Field((str,), None),
     "address": Field((str,), None),
     "logo": Field((str,), None, _static_file),
 }
-LICENSE_FIELDS = {"name": Field((str,), check=_not_blank_text), "url": Field((str,), check=_web_address)}
+LICENSE_FIELDS = {"name": Field((str,), check=not_blank), "url": Field((str,), check=_web_address)}
 
 
 def load_config(root: Path) -> Config:

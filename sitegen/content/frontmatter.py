@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.schema import Field, not_blank, validate_mapping
 from sitegen.config.settings import Config
 from sitegen.config.urls import alias
 from sitegen.config.urls import slug as make_slug
@@ -24,14 +24,10 @@ def _slug_check(value: str) -> str | None:
     return None if _SLUG.match(value) else _("must be lower-case letters a-z, digits and '-', like 'aterbesok-i-finspang'")
 
 
-def _not_blank(value: str) -> str | None:
-    return None if value.strip() else _("must not be empty")
-
-
 POST_FIELDS = {
-    "title": Field((str,), check=_not_blank),
+    "title": Field((str,), check=not_blank),
     "date": Field((date, datetime, str, int, float, bool, list, dict)),  # _date reports anything not a date
-    "author": Field((str,), None, _not_blank),
+    "author": Field((str,), None, not_blank),
     "municipality": Field((str, list), None),
     "county": Field((str,), None),
     "plan_areas": Field((list, str), []),
@@ -44,7 +40,7 @@ POST_FIELDS = {
 }
 
 PAGE_FIELDS = {
-    "title": Field((str,), check=_not_blank),
+    "title": Field((str,), check=not_blank),
     "summary": Field((str,), None),
     "slug": Field((str,), None, _slug_check),
     "draft": Field((bool,), False),
