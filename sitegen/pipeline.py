@@ -139,11 +139,8 @@ def post_lines(opts: BuildOptions, drafts: bool, scheduled: bool) -> list[str]:
     now = opts.now or datetime.now(UTC)
     urls = Urls.for_config(settings.config)
     lines = []
-    for post in sorted(content.posts, key=lambda p: (p.meta.date, p.key), reverse=True):
-        later = post.meta.date > now
-        if (post.meta.draft and not drafts) or (later and not scheduled):
-            continue
-        status = _("draft") if post.meta.draft else _("scheduled") if later else _("published")
+    for post in sorted(content.published(drafts, scheduled, now)[0], key=lambda p: (p.meta.date, p.key), reverse=True):
+        status = _("draft") if post.meta.draft else _("scheduled") if post.meta.date > now else _("published")
         place = ", ".join(m.name for m in post.meta.municipalities) or ", ".join(c.official_name for c in post.meta.counties)
         lines.append("\t".join((f"{post.meta.date:%Y-%m-%d}", status, place, post.source, urls.absolute(post.url))))
     return lines

@@ -37,14 +37,19 @@ class SiteContent:
 
     def published(self, drafts: bool, future: bool, now: datetime) -> tuple[list[Post], list[Page]]:
         """The posts and pages a build shows: drafts only with ``drafts``, posts dated after ``now`` only with ``future``."""
-        posts = [p for p in self.posts if (drafts or not p.meta.draft) and (future or p.meta.date <= now)]
+        posts = [p for p in self.posts if shown(p, drafts, future, now)]
         return posts, [p for p in self.pages if drafts or not p.meta.draft]
 
     def hidden(self, drafts: bool, future: bool, now: datetime) -> tuple[int, int]:
         """How many posts a build leaves out: (drafts, scheduled ones that are not drafts)."""
         draft = 0 if drafts else sum(1 for p in self.posts if p.meta.draft)
-        later = 0 if future else sum(1 for p in self.posts if p.meta.date > now and (drafts or not p.meta.draft))
+        later = sum(1 for p in self.posts if shown(p, drafts, True, now) and not shown(p, drafts, future, now))
         return draft, later
+
+
+def shown(post: Post, drafts: bool, future: bool, now: datetime) -> bool:
+    """Whether a build with these options shows ``post``: a draft only with ``drafts``, a later date only with ``future``."""
+    return (drafts or not post.meta.draft) and (future or post.meta.date <= now)
 
 
 def racy(signature: Signature, now_ns: int) -> bool:
