@@ -16,6 +16,7 @@ from sitegen.progress import ProgressBar
 if TYPE_CHECKING:
     from sitegen import pipeline
 
+DEFAULT_PORT = 8000  # serve's, and the address `new` says the post will be at
 COMMANDS = ("build", "check", "serve", "new", "list", "comments", "import-wordpress")
 
 
@@ -34,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="build and serve the site on 127.0.0.1")
     _site_options(s, preview=True)
-    s.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    s.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
 
     n = sub.add_parser("new", help="write a new draft post and print its path")
     n.add_argument("title", help="the post's title, in quotes")
@@ -194,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         from sitegen.messages import _
 
         url = Urls.for_config(settings.config).post(datetime.combine(new.day, datetime.min.time()), slug(new.title))
-        print(_("python build.py serve shows it at http://127.0.0.1:8000/{url}", url=url), file=sys.stderr)
+        print(_("python build.py serve shows it at http://127.0.0.1:{port}/{url}", port=DEFAULT_PORT, url=url), file=sys.stderr)
         return 0
     if args.command == "list":
         for line in pipeline.post_lines(pipeline.BuildOptions(root), args.drafts, args.scheduled):
