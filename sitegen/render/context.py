@@ -112,7 +112,8 @@ def _subscribe(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
 
 
 def _answer(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
-    return {"title": "", "canonical": ""}  # the receiver fills in the title and the message
+    # the receiver fills in the title and the message; its path is no section's, so no menu item is marked current
+    return {"title": "", "canonical": "", "path": job.file}
 
 
 def _not_found(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:

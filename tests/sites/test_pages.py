@@ -421,3 +421,8 @@ def test_pages_with_contact_show_the_publisher_and_the_statement_its_review_date
     html = site.page("om-bloggen/")
     assert "Ansvarig för webbplatsen" in main_text(html) and "010-123 45 67" in main_text(html)
     assert 'Senast granskad <time datetime="2026-11-30">30 november 2026</time>' in html
+
+
+def test_the_receivers_page_marks_no_menu_item_as_the_current_page(site):
+    shell = site.read("kommentar-svar.html")
+    assert "<!--sitegen:body-->" in shell and "aria-current" not in shell
