@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,10 @@ from sitegen.config.settings import Config, load_config
 from sitegen.config.urls import Urls
 from sitegen.content.read import read_content
 from sitegen.content.registry import Registry, load_registry
+from sitegen.errors import BuildError, SourceError
 from sitegen.images.stage import make_images
 from sitegen.output.cache import CACHE_DIR, next_state, previous_build, publish, save
-from sitegen.output.links import link_checker
+from sitegen.output.links import check_links
 from sitegen.output.staging import WriteReport, check_output_dir, open_sink
 from sitegen.output.static import copy_static
 from sitegen.progress import ProgressBar
@@ -89,8 +91,9 @@ class BuildReport:
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
     """Build the site into its output folder; on any problem raise BuildError and leave the folder as it was.
 
-    With ``dry_run`` (``check``) nothing is written or cached: the pages go to a sink that checks
-    every internal link and #anchor instead, and no search index is made.
+    Every link a writer wrote must lead somewhere. With ``dry_run`` (``check``) nothing is written
+    or cached: the pages go to a sink that keeps them, every link the templates made is checked
+    too, no search index is made, and problems in some sources do not stop the others being checked.
     """
     timings, bar = Timings(), bar or ProgressBar(sys.stderr, enabled=False)
     settings = load_settings(opts)
@@ -98,28 +101,34 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     with previous_build(opts.root, settings.key, out, use_cache and not dry_run) as previous:
         timings.lap("config")
         content = read_content(opts.root, settings.config, settings.registry, previous.state.sources, bar)
-        comments = published_comments(opts.root, settings.config, content.posts)  # drafts too: their comments wait for them
-        timings.lap("read")
-        inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, content.static.assets, settings.endpoint, opts.drafts, out)
-        now = opts.now or datetime.now(UTC)
-        shown = content.published(opts.drafts, opts.future, now)
-        scheduled = frozenset(p.key for p in shown[0] if p.meta.date > now)
-        plan = plan_site(settings.config, settings.registry, inputs, shown, comments, previous.state.plan, scheduled)
-        env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
-        timings.lap("index")  # the index, the plan and the template environment
-        with open_sink(out, link_checker(plan.site) if dry_run else None) as sink:
-            images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
-            timings.lap("images")
-            pages = render_pages(plan, env, comments, sink, previous, bar)
-            timings.lap("render")
-            with search_index(plan, sink, previous) as indexing:  # Pagefind runs beside the next stage
-                outputs = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar)
-                timings.lap("outputs")
-            search = indexing.result()
-            timings.lap("search")
-            made = images.produced + pages + outputs + search.produced
-            produced = made + copy_static(opts.root, plan.site, content.static, made, plan.sources, sink, bar)
-            removed = publish(sink, produced, previous)
+        if content.problems and not dry_run:  # check goes on with the valid sources, to find the rest of the problems
+            raise BuildError(content.problems)
+        with sources_first(content.problems):  # check: the sources' problems, then what the later stages find
+            comments = published_comments(opts.root, settings.config, content.posts, content.failed)  # drafts too: theirs wait
+            timings.lap("read")
+            inputs = fingerprints.build_inputs(settings.key, opts.root / TEMPLATES_DIR, content.static.assets, settings.endpoint, opts.drafts, out)
+            now = opts.now or datetime.now(UTC)
+            shown = content.published(opts.drafts, opts.future, now)
+            scheduled = frozenset(p.key for p in shown[0] if p.meta.date > now)
+            plan = plan_site(settings.config, settings.registry, inputs, shown, comments, previous.state.plan, scheduled)
+            env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
+            timings.lap("index")  # the index, the plan and the template environment
+            with open_sink(out, dry_run) as sink:
+                images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
+                timings.lap("images")
+                pages = render_pages(plan, env, comments, sink, previous, bar)
+                timings.lap("render")
+                with search_index(plan, sink, previous) as indexing:  # Pagefind runs beside the next stage
+                    outputs = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar)
+                    timings.lap("outputs")
+                search = indexing.result()
+                timings.lap("search")
+                made = images.produced + pages + outputs + search.produced
+                produced = made + copy_static(opts.root, plan.site, content.static, made, plan.sources, sink, bar)
+                broken = check_links(plan.site, produced.files, sink, unsure=bool(content.problems))
+                if broken:
+                    raise BuildError(broken)
+                removed = publish(sink, produced, previous)
         timings.lap("write")
         if use_cache and not dry_run:
             save(previous, next_state(previous, content, plan, produced, search.record, images.seen, out))
@@ -130,12 +139,25 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now))
 
 
+@contextmanager
+def sources_first(problems: Sequence[SourceError]) -> Iterator[None]:
+    """Raise ``problems`` (only ``check`` gets this far with any) before, or with, any problem the block finds."""
+    try:
+        yield
+    except BuildError as exc:
+        raise BuildError([*problems, *exc.errors]) from None
+    if problems:
+        raise BuildError(problems)
+
+
 def post_lines(opts: BuildOptions, drafts: bool, scheduled: bool) -> list[str]:
     """``list``: one tab-separated line per post, newest first: date, status, place, file, URL."""
     from sitegen.messages import _
 
     settings = load_settings(opts)
     content = read_content(opts.root, settings.config, settings.registry, {}, ProgressBar(sys.stderr, enabled=False))
+    if content.problems:
+        raise BuildError(content.problems)
     now = opts.now or datetime.now(UTC)
     urls = Urls.for_config(settings.config)
     lines = []

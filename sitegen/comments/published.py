@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from sitegen.comments import sanitize, store
@@ -12,10 +12,14 @@ from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
 
 
-def published_comments(root: Path, config: Config, posts: Iterable[Post]) -> dict[str, tuple[sanitize.RenderedComment, ...]]:
-    """Approved comments per post key; comments for a post that is gone are an error (rename the folder with the post)."""
+def published_comments(root: Path, config: Config, posts: Iterable[Post], failed: Collection[str] = ()
+                       ) -> dict[str, tuple[sanitize.RenderedComment, ...]]:
+    """Approved comments per post key; comments for a post that is gone are an error (rename the folder with the post).
+
+    ``failed`` are the keys of posts that could not be read (``check`` goes on without them): their comments are not gone.
+    """
     approved = store.approved(root / config.comments.dir)
-    keys = {p.key for p in posts}
+    keys = {p.key for p in posts} | set(failed)
     errors = [
         SourceError(f"{config.comments.dir}/{key}", 0, _("approved comments for a post that does not exist: no posts/{key}.md; rename the folder with the post", key=key))
         for key in sorted(approved)

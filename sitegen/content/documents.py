@@ -122,6 +122,7 @@ class Post:
     assets: tuple[str, ...]  # files published beside the post's index.html
     digest: str  # hash of the source bytes and the rendered body (which shows its images' names and sizes)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
+    images: tuple[tuple[str, int], ...]  # (src, file line) of images in the body, for their problems' lines
     cover: Cover | None  # the first image it shows, for previews where it is shared
     depends: tuple[str, ...]  # files of static/ the body shows, from the project root: a change means reading it again
     meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
@@ -150,6 +151,7 @@ class Page:
     assets: tuple[str, ...]
     digest: str
     links: tuple[tuple[str, int], ...]
+    images: tuple[tuple[str, int], ...]
     cover: Cover | None
     depends: tuple[str, ...]
 
@@ -192,6 +194,7 @@ def _shared_fields(source: SourceFile, doc: Document, rendered: Rendered, summar
         "assets": source.assets,
         "digest": fingerprints.bytes_digest(doc.raw, rendered.html.encode("utf-8")),
         "links": tuple((href, doc.body_line + line) for href, line in rendered.links),
+        "images": tuple((src, doc.body_line + line) for src, line in rendered.images),
         "cover": cover(rendered.pictures),
         "depends": tuple(dict.fromkeys(pic.source for pic, _ in rendered.pictures if pic.source.startswith(f"{STATIC_DIR}/"))),
     }

@@ -32,7 +32,8 @@ class Rendered:
     html: str
     first_paragraph: str  # plain text, for the default summary
     problems: tuple[tuple[int, str], ...]  # (0-based body line, message): images without alt text or a file
-    links: tuple[tuple[str, int], ...]  # (href, 0-based body line) of every link and image
+    links: tuple[tuple[str, int], ...]  # (href, 0-based body line) of every link
+    images: tuple[tuple[str, int], ...]  # (src, 0-based body line) of every image
     pictures: tuple[tuple[Picture, str], ...] = ()  # every image shown, in order, with its alt text
 
 
@@ -137,6 +138,7 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
     first = ""
     problems: list[tuple[int, str]] = []
     links: list[tuple[str, int]] = []
+    images: list[tuple[str, int]] = []
     shown: list[tuple[Picture, str]] = []
     line = 0
     for i, tok in enumerate(tokens):
@@ -161,11 +163,11 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
                         problems.append((child_line, exc.message))
                     if pictures[src] is not None:
                         shown.append((pictures[src], child.content))
-                links.append((src, child_line))
+                images.append((src, child_line))
             elif child.type == "link_open":
                 links.append((str(child.attrGet("href") or ""), child_line))
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html, first, tuple(problems), tuple(links), tuple(shown))
+    return Rendered(html, first, tuple(problems), tuple(links), tuple(images), tuple(shown))
 
 
 def _mark_figure(tokens: list[Token], i: int) -> None:

@@ -34,6 +34,8 @@ class SiteContent:
     static: StaticFiles  # static/, published at the site root
     sources: Mapping[str, Known]  # rel path -> what this build saw: the next build's cache
     read: int  # sources read and rendered this time; the others came from the cache
+    problems: tuple[SourceError, ...] = ()  # what is wrong with the sources left out: ``build`` stops on them, ``check`` goes on
+    failed: frozenset[str] = frozenset()  # keys of the posts left out for their problems
 
     def published(self, drafts: bool, future: bool, now: datetime) -> tuple[list[Post], list[Page]]:
         """The posts and pages a build shows: drafts only with ``drafts``, posts dated after ``now`` only with ``future``."""
@@ -86,7 +88,7 @@ def scan_sources(root: Path) -> list[tuple[SourceFile, Signature]]:
 
 
 def read_content(root: Path, config: Config, registry: Registry, known: Mapping[str, Known], bar: ProgressBar) -> SiteContent:
-    """Every post and page, validated and rendered to HTML, and static/; all problems in all files at once.
+    """Every post and page, validated and rendered to HTML, and static/; the problems of all files at once.
 
     A source whose size, modification time and inode are as ``known`` (the last build's) is not read again.
     """
@@ -98,6 +100,7 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
     scanned = scan_sources(root)
     records: dict[str, Post | Page] = {}
     todo: list[SourceFile] = []
+    failed: set[str] = set()
     for source, signature in scanned:  # one plain pass: this runs over every post on every build
         hit = known.get(source.rel)
         if hit is not None and hit[0][: len(signature)] == signature and hit[0] == with_depends(root, signature, hit[1]):
@@ -107,6 +110,7 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
     for source, result in zip(todo, map_sources(load_source, todo, config, registry, urls, progress=bar.stage("read", len(todo)))):
         if isinstance(result, Failed):
             errors.extend(result.errors)
+            failed.add(source.key)
         else:
             records[source.rel] = result.value
     now = time.time_ns()
@@ -118,8 +122,6 @@ def read_content(root: Path, config: Config, registry: Registry, known: Mapping[
             (posts if source.kind == "post" else pages).append(record)
     try:
         static = find_static(root)
-    except BuildError as exc:
-        errors.extend(exc.errors)
-    if errors:
-        raise BuildError(errors)
-    return SiteContent(tuple(posts), tuple(pages), static, seen, len(todo))
+    except BuildError as exc:  # without static/ no page can be made: stop here, with everything found so far
+        raise BuildError([*errors, *exc.errors]) from None
+    return SiteContent(tuple(posts), tuple(pages), static, seen, len(todo), tuple(errors), frozenset(failed))

@@ -148,7 +148,7 @@ def _read(src: ImageSource):
 def _located(site: Site, src: ImageSource, problem: ImageProblem) -> SourceError:
     """The problem at the first line that shows the image, or at the image itself if nothing shows it."""
     for item in (*site.posts, *site.pages):
-        for href, line in item.links:
+        for href, line in item.images:
             if named_file(unquote(urlsplit(href).path), item.source) == src.source:
                 return SourceError(item.source, line, problem.message)
     return SourceError(src.source, 0, problem.message.removeprefix(f"{src.source} "))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
@@ -325,13 +325,14 @@ class MediaLibrary:
     """The blog's uploads: alt texts and featured images from the export, files from --uploads."""
 
     host: str  # the blog's host without 'www.'
+    site_url: str  # the blog's address, which links to uploads not in --uploads keep pointing at
     folder: Path | None
     alts: Mapping[str, str]  # upload path -> alt text
     attachments: Mapping[str, str]  # attachment id -> upload path
 
     @classmethod
     def of(cls, export: Export, folder: Path | None) -> MediaLibrary:
-        library = cls(_host(export.site_url), folder.resolve() if folder else None, {}, {})
+        library = cls(_host(export.site_url), export.site_url, folder.resolve() if folder else None, {}, {})
         alts, attachments = {}, {}
         for item in export.items:
             if item.type == "attachment":
@@ -340,7 +341,7 @@ class MediaLibrary:
                     attachments[item.id] = path
                     if item.meta.get("_wp_attachment_image_alt", "").strip():
                         alts[path] = " ".join(item.meta["_wp_attachment_image_alt"].split())
-        return cls(library.host, library.folder, alts, attachments)
+        return cls(library.host, library.site_url, library.folder, alts, attachments)
 
     def upload_path(self, url: str) -> str | None:
         """'https://blog/wp-content/uploads/2017/02/a-300x200.jpg' -> '2017/02/a-300x200.jpg'; None if no upload of this blog."""
@@ -386,8 +387,8 @@ class BesideThePost:
         path = self.library.upload_path(url)
         if path is None:
             return None
-        if self.library.file(path) is None:
-            return url, False
+        if self.library.file(path) is None:  # on the old blog, in full: '/wp-content/…' is no page of the new site
+            return urljoin(self.library.site_url.rstrip("/") + "/", url.strip()), False
         return self.name_for(path), True
 
     def name_for(self, path: str) -> str:

@@ -1,14 +1,32 @@
-"""Checking that every internal link and #anchor in the rendered site resolves."""
+"""Checking that internal links and #anchors resolve.
+
+Every build checks the links writers wrote in posts and pages (``written_link_problems``): a
+broken one stops the build at its line. ``check`` also checks every link the templates made
+(``template_link_problems``), over every page it rendered.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen.errors import SourceError
+from sitegen.errors import SourceError, closest
+from sitegen.messages import _, _n
+from sitegen.output.staging import Sink
 from sitegen.site.index import Site
+
+IdsOf = Callable[[str], set[str]]  # output file -> the ids its HTML defines
+
+
+class Written(Protocol):
+    """A post or page: where its links were written and where it is published."""
+
+    source: str  # the file, from the project root
+    url: str  # the page's path under the site, '' or ending in '/'
+    links: tuple[tuple[str, int], ...]  # (href as written, line in the source)
 
 
 class _Collector(HTMLParser):
@@ -35,58 +53,157 @@ def scan(html: str) -> tuple[set[str], list[str]]:
     return c.ids, c.links
 
 
-def check_links(
-    pages: Mapping[str, str],
-    files: set[str],
-    base_url: str,
-    owners: Mapping[str, tuple[str, tuple[tuple[str, int], ...]]],
-) -> list[SourceError]:
-    """Problems with internal links; ``pages`` maps output file -> HTML, ``files`` is every output file.
+@dataclass(frozen=True)
+class Resolver:
+    """Where links of this site lead, and why one leads nowhere."""
 
-    ``owners`` maps a page's output file to its source and the (href, line) pairs written in it,
-    so a broken link written by a writer is reported at its line in the post.
-    """
-    base = urlsplit(base_url)
-    scanned = {f: scan(html) for f, html in pages.items()}
-    errors: list[SourceError] = []
-    from_templates: dict[str, list[str]] = {}
-    for file, (_, links) in sorted(scanned.items()):
-        page_url = base_url + (file.removesuffix("index.html"))
-        for href in dict.fromkeys(links):
-            target = urlsplit(urljoin(page_url, href))
-            if target.scheme not in ("http", "https") or target.netloc != base.netloc:
+    base_url: str  # the site's, ending in '/'
+    files: Collection[str]  # every file of the output
+    ids_of: IdsOf
+    unsure: bool = False  # some sources had errors: a missing page may be one of theirs
+
+    def problem(self, href: str, page_file: str, rendered: str | None = None) -> str | None:
+        """Why ``href`` (written on ``page_file``, rendered as ``rendered``) leads nowhere; None if it works or is not ours."""
+        base = urlsplit(self.base_url)
+        target = urlsplit(urljoin(self.base_url + page_file.removesuffix("index.html"), rendered or href))
+        if target.scheme not in ("http", "https") or target.netloc != base.netloc:
+            return None
+        if not target.path.startswith(base.path):
+            return _("link '{href}' points outside the site's base path {base}; links to this site's pages start with '/', "
+                     "e.g. '/kommun/'", href=href, base=base.path)
+        rel = unquote(target.path[len(base.path):])
+        resolved = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if resolved not in self.files and rel + "/index.html" in self.files:
+            resolved = rel + "/index.html"
+        if resolved not in self.files:
+            return self._no_page(href, rel)
+        fragment = unquote(target.fragment)
+        if fragment and resolved.endswith(".html"):
+            ids = self.ids_of(resolved)
+            if fragment not in ids:
+                near = sorted(i for i in ids if i.startswith(fragment))[:1] or closest(fragment, ids, n=1)  # '#skolgang' for a long heading
+                if near:
+                    return _("broken link '{href}': /{path} has no heading or anchor '#{fragment}'; did you mean '#{near}'?",
+                             href=href, path=resolved.removesuffix("index.html"), fragment=fragment, near=near[0])
+                return _("broken link '{href}': /{path} has no heading or anchor '#{fragment}'; a heading's anchor is its text "
+                         "in small letters without accents, '-' for spaces: '## Skolgång i Borås' is '#skolgang-i-boras'",
+                         href=href, path=resolved.removesuffix("index.html"), fragment=fragment)
+        return None
+
+    def _no_page(self, href: str, rel: str) -> str:
+        if self.unsure:
+            return _("broken link '{href}': there is no page /{path}, or it is made by a file with an error above",
+                     href=href, path=rel)
+        guesses = self._neighbours(rel)
+        near = closest(_last(rel), guesses, n=1)
+        if near:
+            return _("broken link '{href}': there is no page or file /{path}; did you mean /{near}?", href=href, path=rel,
+                     near=guesses[near[0]])
+        return _("broken link '{href}': there is no page or file /{path}; check the address, or put the file in static/ "
+                 "and link it as '/name'", href=href, path=rel)
+
+    def _neighbours(self, rel: str) -> dict[str, str]:
+        """What a mistyped ``rel`` may have meant, by last name: pages (or files) as deep in the same first folder."""
+        pages = "." not in _last(rel)  # 'kommun/malmo' is a page too: it resolves to kommun/malmo/index.html
+        folder, depth = rel.partition("/")[0], rel.strip("/").count("/")
+        guesses: dict[str, str] = {}
+        for f in self.files:
+            path = f.removesuffix("index.html") if pages else f
+            if f.endswith("index.html") == pages and path.partition("/")[0] == folder and path.strip("/").count("/") == depth:
+                guesses.setdefault(_last(path), path)
+        return guesses
+
+
+def _last(path: str) -> str:
+    """'kommun/malmö/' -> 'malmö'."""
+    return path.rstrip("/").rpartition("/")[2]
+
+
+def check_links(site: Site, files: Collection[str], sink: Sink, unsure: bool = False) -> list[SourceError]:
+    """Every broken link of the build: writers' links always; on a dry run, which keeps every page, the templates' too."""
+    ids: dict[str, set[str]] = {}
+
+    def ids_of(file: str) -> set[str]:
+        if file not in ids:
+            ids[file] = scan(sink.html(file))[0]
+        return ids[file]
+
+    resolver = Resolver(site.config.base_url, frozenset(files), ids_of, unsure)
+    docs = (*site.posts, *site.pages)
+    problems = written_link_problems(docs, resolver)
+    every = sink.pages()
+    return problems if every is None else problems + template_link_problems(every, docs, resolver)
+
+
+def written_link_problems(docs: Iterable[Written], resolver: Resolver) -> list[SourceError]:
+    """Every link a writer wrote in these posts and pages that leads nowhere, at its line."""
+    origin = _origin(resolver.base_url)
+    base_path = urlsplit(resolver.base_url).path
+    errors = []
+    for doc in docs:
+        file = doc.url + "index.html"
+        for href, line in doc.links:
+            if not _maybe_ours(href, origin):
                 continue
-            if not target.path.startswith(base.path):
-                problem = f"link '{href}' points outside the site's base path {base.path}"
-            else:
-                rel = unquote(target.path[len(base.path) :])
-                resolved = rel + "index.html" if rel == "" or rel.endswith("/") else rel
-                if resolved not in files and rel + "/index.html" in files:
-                    resolved = rel + "/index.html"
-                if resolved not in files:
-                    problem = f"broken link '{href}': no page at /{rel}"
-                elif target.fragment and resolved in scanned and unquote(target.fragment) not in scanned[resolved][0]:
-                    problem = f"broken link '{href}': no id '{target.fragment}' on /{rel}"
-                else:
-                    continue
-            source, written = owners.get(file, ("", ()))
-            line = next((ln for h, ln in written if _same_target(h, href, base.path)), None)
-            if line is not None:
-                errors.append(SourceError(source, line, problem))
-            else:
-                from_templates.setdefault(problem, []).append(file)
-    for problem, files_with in from_templates.items():
-        where = f"/{files_with[0]}" + (f" and {len(files_with) - 1} more pages" if len(files_with) > 1 else "")
-        errors.append(SourceError("templates", 0, f"{problem}, on {where}"))
-    return errors
+            problem = resolver.problem(href, file, _rendered(href, base_path))
+            if problem:
+                errors.append(SourceError(doc.source, line, _beside(href, doc, resolver.files) or problem))
+    return sorted(errors, key=lambda e: (e.path, e.line))
 
 
-def _same_target(written: str, href: str, base_path: str) -> bool:
-    """A link as the writer wrote it may be rendered under the base path ('/kommun/' -> '/aterbesok/kommun/')."""
-    return written == href or (written.startswith("/") and not written.startswith("//") and href == base_path + written[1:])
+def _beside(href: str, doc: Written, files: Collection[str]) -> str | None:
+    """Advice for a missing file the writer linked by its name alone ('rapport.pdf'): where to put it."""
+    name, source = href.partition("#")[0].partition("?")[0], doc.source
+    if "/" in name or "." not in name:
+        return None
+    if source.endswith("/index.md"):
+        near = closest(name, [f[len(doc.url):] for f in files if f.startswith(doc.url) and "/" not in f[len(doc.url):]], n=1)
+        if near:
+            return _("the file '{name}' is not beside {source}; did you mean '{near}'?", name=name, source=source, near=near[0])
+        return _("the file '{name}' is not beside {source}: put it in {folder}/", name=name, source=source,
+                 folder=source.removesuffix("/index.md"))
+    folder = source.removesuffix(".md")
+    return _("the file '{name}' is not beside {source}: a post's own files go beside it in a folder; move {source} to "
+             "{folder}/index.md and put {name} beside it", name=name, source=source, folder=folder)
 
 
-def link_checker(site: Site) -> Callable[[Mapping[str, str], set[str]], list[SourceError]]:
-    """``check_links`` for this site: a broken link a writer wrote is reported at its line in the post or page."""
-    owners = {doc.url + "index.html": (doc.source, doc.links) for doc in (*site.posts, *site.pages)}
-    return partial(check_links, base_url=site.config.base_url, owners=owners)
+def template_link_problems(pages: Mapping[str, str], docs: Iterable[Written], resolver: Resolver) -> list[SourceError]:
+    """Broken links the templates made, once per problem with the pages it is on; writers' own links are left to
+    ``written_link_problems``."""
+    base_path = urlsplit(resolver.base_url).path
+    written = {doc.url + "index.html": {_rendered(href, base_path) for href, _ in doc.links} for doc in docs}
+    on: dict[str, list[str]] = {}
+    for file in sorted(pages):
+        own = written.get(file, set())
+        for href in dict.fromkeys(scan(pages[file])[1]):
+            if href in own:
+                continue
+            problem = resolver.problem(href, file)
+            if problem:
+                on.setdefault(problem, []).append(file)
+    return [SourceError("templates", 0, _n_pages(problem, files)) for problem, files in on.items()]
+
+
+def _n_pages(problem: str, files: list[str]) -> str:
+    if len(files) == 1:
+        return _("{problem}, on /{page}", problem=problem, page=files[0])
+    return _n("{problem}, on /{page} and {n} more page", "{problem}, on /{page} and {n} more pages", len(files) - 1,
+              problem=problem, page=files[0])
+
+
+def _origin(base_url: str) -> tuple[str, ...]:
+    """The prefixes of absolute links that can point into this site."""
+    netloc = urlsplit(base_url).netloc
+    return (f"http://{netloc}/", f"https://{netloc}/", f"//{netloc}/")
+
+
+def _maybe_ours(href: str, origin: Iterable[str]) -> bool:
+    """False for links that cannot be this site's (another host, mailto:, tel:): most links, decided without parsing."""
+    if href.startswith(("http:", "https:", "//")):
+        return href.startswith(tuple(origin))
+    return ":" not in href.partition("/")[0].partition("#")[0].partition("?")[0]
+
+
+def _rendered(href: str, base_path: str) -> str:
+    """A link as the page has it: '/kommun/' is placed under the base path ('/aterbesok/kommun/')."""
+    return base_path + href[1:] if href.startswith("/") and not href.startswith("//") else href

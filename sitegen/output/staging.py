@@ -1,14 +1,14 @@
 """Writing the site: new and changed files are staged beside the output folder, then moved in; the rest is left alone.
 
 A build puts every file into a sink: ``Staging`` for ``build``, ``DryRun`` for ``check``,
-which keeps the pages in memory, writes nothing and checks their links when committed.
+which keeps the pages in memory and writes nothing.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +56,12 @@ class Sink(Protocol):
 
     def current(self, rel: str) -> Path:
         """Where the file ``rel`` of this build is: as put, or as the output has it if unchanged (the search reads pages back)."""
+
+    def html(self, rel: str) -> str:
+        """The page ``rel`` as this build has it (the link check reads the pages links point into)."""
+
+    def pages(self) -> Mapping[str, str] | None:
+        """Every page put, if the sink keeps them (a dry run: ``check`` looks at every link in them); else None."""
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
         """Publish: the output becomes exactly ``files``; returns how many old files were removed."""
@@ -148,7 +154,13 @@ class Staging:
     def current(self, rel: str) -> Path:
         """Where the file ``rel`` of the new build is now: staged if it changed, else in the output."""
         staged = self.tmp / rel
-        return staged if staged.exists() else self.out / rel  # only for pages Pagefind reads again
+        return staged if staged.exists() else self.out / rel  # only for pages Pagefind and the link check read again
+
+    def html(self, rel: str) -> str:
+        return self.current(rel).read_text(encoding="utf-8")
+
+    def pages(self) -> None:
+        return None  # written out as they come: only the few that links point into are read back
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
         """Move the staged files in and delete the output's files not in ``files``; returns how many were deleted.
@@ -187,29 +199,31 @@ class Staging:
 
 @dataclass
 class DryRun:
-    """A sink that publishes nothing: it keeps the HTML pages, and committing checks their internal links."""
+    """A sink that publishes nothing: it keeps the HTML pages for the link check, and writes nothing."""
 
-    check_links: Callable[[Mapping[str, str], set[str]], list[SourceError]]  # (file -> HTML, every file) -> problems
-    pages: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)  # file -> HTML
     publishes: bool = False
 
     def put(self, rel: str, content: Content) -> bool:
         if isinstance(content, bytes) and rel.endswith(".html"):
-            self.pages[rel] = content.decode("utf-8")
+            self.kept[rel] = content.decode("utf-8")
         return True
 
     def current(self, rel: str) -> Path:
         raise NotImplementedError("a dry run keeps no files")  # nothing reads back from it: no search index is made
 
+    def html(self, rel: str) -> str:
+        return self.kept.get(rel, "")
+
+    def pages(self) -> Mapping[str, str]:
+        return self.kept
+
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
         check_names(files)
-        errors = self.check_links(self.pages, set(files))
-        if errors:
-            raise BuildError(errors)
         return 0
 
     def abort(self) -> None:
-        self.pages.clear()
+        self.kept.clear()
 
 
 def check_names(files: Collection[str]) -> None:
@@ -255,10 +269,10 @@ def _prune(out: Path, folder: Path) -> None:
 
 
 @contextmanager
-def open_sink(out: Path, check_links: Callable[[Mapping[str, str], set[str]], list[SourceError]] | None) -> Iterator[Sink]:
-    """A staging tree for ``out``, or, given ``check_links``, a dry run; thrown away if the block fails."""
-    if check_links is not None:
-        yield DryRun(check_links)
+def open_sink(out: Path, dry_run: bool = False) -> Iterator[Sink]:
+    """A staging tree for ``out``, or a dry run that writes nothing; thrown away if the block fails."""
+    if dry_run:
+        yield DryRun()
         return
     with Staging.opened(out) as staging:
         yield staging

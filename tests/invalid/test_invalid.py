@@ -1,9 +1,10 @@
 """Invalid sites: each folder here is one kind of bad input and the exact messages it must produce.
 
 A folder holds the site's own files (posts/, optionally pages/, config.yaml or templates/...), laid
-over a copy of the repo's templates/, static/ and config.yaml, and `expected.txt`: the exact stderr of
-`build`, one `path:line: message` a line, then the summary line. The build must exit 1, print no
-traceback, and write no output folder; `check` must report the same problems.
+over a copy of the repo's templates/, static/ and config.yaml, `expected.txt`: the exact stderr of
+`build` in Swedish, one `path:line: message` a line, then the summary line, and `expected.en.txt`:
+the same in English, for a writer whose locale asks for it. The build must exit 1, print no
+traceback, and write no output folder; `check` must report the same problems first.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import pytest
 from sitetools import REPO, run_cli
 
 HERE = Path(__file__).resolve().parent
-CASES = sorted(p.name for p in HERE.iterdir() if (p / "expected.txt").is_file())
+CASES = sorted(p.name for p in HERE.iterdir() if (p / "expected.txt").is_file() and (p / "expected.en.txt").is_file())
 
 
 def test_there_are_cases():
     assert len(CASES) >= 20
-    # a folder without expected.txt would silently not be tested
+    # a folder without expected.txt or expected.en.txt would silently not be tested
     folders = sorted(p.name for p in HERE.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
     assert folders == CASES
 
@@ -30,7 +31,7 @@ def assemble(case: str, tmp_path: Path) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
     shutil.copyfile(REPO / "config.yaml", root / "config.yaml")
-    shutil.copytree(HERE / case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(HERE / case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "expected.en.txt"))
     return root
 
 
@@ -47,6 +48,15 @@ def test_build_fails_with_the_expected_messages(case, tmp_path):
     assert not out.exists()
     assert not (root / "_site").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-built folder either
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_build_fails_with_the_expected_messages_in_english(case, tmp_path, english):
+    root = assemble(case, tmp_path)
+    code, _, stderr = run_cli(["build", "--output", str(tmp_path / "out")], root)
+    assert code == 1
+    assert stderr == (HERE / case / "expected.en.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("case", CASES)

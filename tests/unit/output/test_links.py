@@ -1,19 +1,47 @@
-"""sitegen.output.links: every internal link and #anchor resolves; writers' mistakes point at their line."""
+"""sitegen.output.links: writers' links and #anchors resolve, pointed at their line; the templates' links too."""
 
 from __future__ import annotations
 
-from sitegen.output.links import check_links, scan
+from dataclasses import dataclass
+
+import pytest
+
+from sitegen.output.links import Resolver, scan, template_link_problems, written_link_problems
+
+pytestmark = pytest.mark.usefixtures("english")  # these pin the English texts; tests/invalid pins the Swedish
 
 BASE = "https://example.org/aterbesok/"
+
+
+@dataclass(frozen=True)
+class Doc:
+    source: str
+    url: str
+    links: tuple[tuple[str, int], ...]
 
 
 def page(body: str, ids: str = "") -> str:
     return f'<!DOCTYPE html><html lang="sv"><body><main id="innehall">{ids}{body}</main></body></html>'
 
 
-def problems(pages, extra_files=(), owners=None, base=BASE):
-    files = set(pages) | set(extra_files)
-    return [str(e) for e in check_links(pages, files, base, owners or {})]
+def resolver(pages, extra_files=(), base=BASE, unsure=False) -> Resolver:
+    return Resolver(base, frozenset(pages) | frozenset(extra_files), lambda f: scan(pages.get(f, ""))[0], unsure)
+
+
+def written(docs, pages, extra_files=(), base=BASE, unsure=False):
+    return [str(e) for e in written_link_problems(docs, resolver(pages, extra_files, base, unsure))]
+
+
+def from_templates(pages, docs=(), extra_files=(), base=BASE):
+    return [str(e) for e in template_link_problems(pages, docs, resolver(pages, extra_files, base))]
+
+
+SITE = {
+    "index.html": page(""),
+    "kommun/index.html": page(""),
+    "kommun/malmö/index.html": page('<h2 id="besok">b</h2>'),
+    "2017/03/x/index.html": page('<h2 id="skolgang">S</h2>'),
+}
 
 
 def test_scan_collects_ids_and_link_targets():
@@ -25,93 +53,97 @@ def test_scan_collects_ids_and_link_targets():
     assert links == ["/x/", "b.png", "s.css", "j.js"]
 
 
-def test_good_links_under_the_base_path():
-    pages = {
-        "index.html": page('<a href="/aterbesok/kommun/">K</a> <a href="kommun/boras/">B</a> <a href="#innehall">top</a>'),
-        "kommun/index.html": page('<a href="boras/">B</a> <a href="../">hem</a> <a href="/aterbesok/kommun/boras/#besok">x</a>'),
-        "kommun/boras/index.html": page('<a href="/aterbesok/static/style.css">css</a>', ids='<h2 id="besok">b</h2>'),
-        "404.html": page('<a href="/aterbesok/">hem</a>'),
-    }
-    assert problems(pages, {"static/style.css"}) == []
+def test_a_writers_good_links_pass_under_the_base_path():
+    doc = Doc("posts/x.md", "2017/03/x/", (("/kommun/", 5), ("/kommun/malmö/#besok", 6), ("#skolgang", 7), ("../../../kommun", 8),
+                                           ("https://example.org/aterbesok/kommun/", 9), ("/static/karta.pdf", 10)))
+    assert written([doc], SITE, {"static/karta.pdf"}) == []
 
 
-def test_page_without_trailing_slash_resolves():
-    pages = {"index.html": page('<a href="/aterbesok/kommun">K</a>'), "kommun/index.html": page("")}
-    assert problems(pages) == []
+def test_links_elsewhere_are_not_checked():
+    doc = Doc("posts/x.md", "2017/03/x/", (("https://www.digg.se/saknas/", 5), ("mailto:a@b.se", 6), ("tel:+4610", 7),
+                                           ("http://other.example/aterbesok/x/", 8), ("//cdn.example/x.js", 9)))
+    assert written([doc], SITE) == []
 
 
-def test_external_and_other_scheme_links_are_not_checked():
-    pages = {
-        "index.html": page(
-            '<a href="https://www.digg.se/">d</a> <a href="mailto:a@b.se">m</a> <a href="http://other.example/aterbesok/x/">o</a>'
-        )
-    }
-    assert problems(pages) == []
+def test_a_missing_page_is_reported_at_its_line_as_written_with_a_guess():
+    doc = Doc("posts/x.md", "2017/03/x/", (("/kommun/malmo/", 9), ("/kommun/saknas-helt/", 10)))
+    assert written([doc], SITE) == [
+        "posts/x.md:9: broken link '/kommun/malmo/': there is no page or file /kommun/malmo/; did you mean /kommun/malmö/?",
+        ("posts/x.md:10: broken link '/kommun/saknas-helt/': there is no page or file /kommun/saknas-helt/; check the address, "
+        "or put the file in static/ and link it as '/name'"),
+    ]
+
+
+def test_a_missing_anchor_names_the_page_and_the_nearest_heading():
+    doc = Doc("posts/x.md", "2017/03/x/", (("#skolgng", 4), ("/kommun/#finns-inte", 5)))
+    assert written([doc], SITE) == [
+        "posts/x.md:4: broken link '#skolgng': /2017/03/x/ has no heading or anchor '#skolgng'; did you mean '#skolgang'?",
+        ("posts/x.md:5: broken link '/kommun/#finns-inte': /kommun/ has no heading or anchor '#finns-inte'; a heading's anchor is "
+        "its text in small letters without accents, '-' for spaces: '## Skolgång i Borås' is '#skolgang-i-boras'"),
+    ]
+
+
+def test_a_missing_file_linked_by_name_says_where_to_put_it():
+    bundle = Doc("posts/2017-09-kiruna/index.md", "2017/09/kiruna/", (("rapport.pdf", 12),))
+    single = Doc("posts/2017-03-x.md", "2017/03/x/", (("rapport.pdf#sida=2", 8),))
+    assert written([single, bundle], SITE)[::-1] == [  # sorted by file: 2017-03 before 2017-09
+        ("posts/2017-09-kiruna/index.md:12: the file 'rapport.pdf' is not beside posts/2017-09-kiruna/index.md: "
+        "put it in posts/2017-09-kiruna/"),
+        ("posts/2017-03-x.md:8: the file 'rapport.pdf' is not beside posts/2017-03-x.md: a post's own files go beside it in a "
+        "folder; move posts/2017-03-x.md to posts/2017-03-x/index.md and put rapport.pdf beside it"),
+    ]
+
+
+def test_an_absolute_link_outside_the_base_path():
+    doc = Doc("pages/om.md", "om/", (("https://example.org/kommun/", 3),))
+    assert written([doc], SITE) == [
+        ("pages/om.md:3: link 'https://example.org/kommun/' points outside the site's base path /aterbesok/; links to this "
+        "site's pages start with '/', e.g. '/kommun/'")
+    ]
+
+
+def test_when_some_sources_had_errors_a_missing_page_may_be_theirs():
+    doc = Doc("posts/x.md", "2017/03/x/", (("/2017/04/trasig/", 9),))
+    assert written([doc], SITE, unsure=True) == [
+        "posts/x.md:9: broken link '/2017/04/trasig/': there is no page /2017/04/trasig/, or it is made by a file with an error above"
+    ]
+
+
+def test_percent_encoded_and_site_at_the_root():
+    doc = Doc("posts/x.md", "2017/03/x/", (("/kommun/malm%C3%B6/", 2), ("/saknas/", 3)))
+    pages = {f: html for f, html in SITE.items()}
+    assert written([doc], pages, base="https://aterbesok.example.org/") == [
+        ("posts/x.md:3: broken link '/saknas/': there is no page or file /saknas/; check the address, or put the file in static/ "
+        "and link it as '/name'")
+    ]
 
 
 def test_broken_template_links_are_grouped_by_problem():
     pages = {
         "index.html": page('<a href="/aterbesok/saknas/">x</a>'),
-        "a/index.html": page('<a href="/aterbesok/saknas/">x</a>'),
-        "b/index.html": page('<a href="/aterbesok/saknas/">x</a>'),
+        "a/index.html": page('<a href="/aterbesok/saknas/">x</a> <a href="#innehall">top</a>'),
+        "b/index.html": page('<a href="/aterbesok/saknas/">x</a> <a href="/aterbesok/a/#nej">n</a>'),
     }
-    assert problems(pages) == [
-        "templates: broken link '/aterbesok/saknas/': no page at /saknas/, on /a/index.html and 2 more pages"
+    assert from_templates(pages) == [
+        ("templates: broken link '/aterbesok/saknas/': there is no page or file /saknas/; check the address, or put the file in "
+        "static/ and link it as '/name', on /a/index.html and 2 more pages"),
+        ("templates: broken link '/aterbesok/a/#nej': /a/ has no heading or anchor '#nej'; a heading's anchor is its text in small "
+        "letters without accents, '-' for spaces: '## Skolgång i Borås' is '#skolgang-i-boras', on /b/index.html"),
     ]
 
 
-def test_missing_anchor():
-    pages = {"index.html": page('<a href="/aterbesok/kommun/#finns-inte">x</a>'), "kommun/index.html": page("")}
-    assert problems(pages) == [
-        "templates: broken link '/aterbesok/kommun/#finns-inte': no id 'finns-inte' on /kommun/, on /index.html"
+def test_template_check_leaves_writers_links_to_the_written_check():
+    # the writer linked '/saknas/' (rendered under the base path); the broken '/aterbesok/fel/' is the template's
+    pages = {"2017/03/x/index.html": page('<a href="/aterbesok/saknas/">s</a> <a href="/aterbesok/fel/">f</a>'), "index.html": page("")}
+    doc = Doc("posts/x.md", "2017/03/x/", (("/saknas/", 3),))
+    assert from_templates(pages, [doc]) == [
+        ("templates: broken link '/aterbesok/fel/': there is no page or file /fel/; check the address, or put the file in static/ "
+        "and link it as '/name', on /2017/03/x/index.html")
     ]
 
 
-def test_same_page_anchor():
-    assert problems({"index.html": page('<a href="#innehall">a</a> <a href="#saknas">b</a>')}) == [
-        "templates: broken link '#saknas': no id 'saknas' on /, on /index.html"
-    ]
-
-
-def test_link_outside_the_base_path():
-    assert problems({"index.html": page('<a href="/kommun/">K</a>')}) == [
-        "templates: link '/kommun/' points outside the site's base path /aterbesok/, on /index.html"
-    ]
-
-
-def test_writers_broken_link_is_reported_at_its_line_in_the_post():
-    pages = {
-        "2017/03/x/index.html": page(
-            '<a href="/aterbesok/kommun/saknas/">x</a> <a href="#rubrik">y</a> <a href="/aterbesok/">h</a>'
-        ),
-        "index.html": page(""),
-    }
-    owners = {"2017/03/x/index.html": ("posts/x.md", (("/kommun/saknas/", 9), ("#rubrik", 12), ("/", 3)))}
-    assert problems(pages, owners=owners) == [
-        "posts/x.md:9: broken link '/aterbesok/kommun/saknas/': no page at /kommun/saknas/",
-        "posts/x.md:12: broken link '#rubrik': no id 'rubrik' on /2017/03/x/",
-    ]
-
-
-def test_a_template_link_is_not_blamed_on_a_writers_link_to_the_home_page():
-    # the writer linked "/"; the broken '/aterbesok/saknas/' comes from a template
-    pages = {
-        "2017/03/x/index.html": page('<a href="/aterbesok/">h</a> <a href="/aterbesok/saknas/">s</a>'),
-        "index.html": page(""),
-    }
-    owners = {"2017/03/x/index.html": ("posts/x.md", (("/", 3),))}
-    assert problems(pages, owners=owners) == [
-        "templates: broken link '/aterbesok/saknas/': no page at /saknas/, on /2017/03/x/index.html"
-    ]
-
-
-def test_percent_encoded_paths():
-    pages = {"index.html": page('<a href="/aterbesok/kommun/%C3%A5re/">x</a>'), "kommun/åre/index.html": page("")}
-    assert problems(pages) == []
-
-
-def test_site_at_the_root():
-    pages = {"index.html": page('<a href="/kommun/">K</a> <a href="/saknas/">S</a>'), "kommun/index.html": page("")}
-    assert problems(pages, base="https://aterbesok.example.org/") == [
-        "templates: broken link '/saknas/': no page at /saknas/, on /index.html"
+def test_a_template_link_outside_the_base_path():
+    assert from_templates({"index.html": page('<a href="/kommun/">K</a>')}) == [
+        ("templates: link '/kommun/' points outside the site's base path /aterbesok/; links to this site's pages start with '/', "
+        "e.g. '/kommun/', on /index.html")
     ]
