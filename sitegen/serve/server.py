@@ -21,6 +21,7 @@ from sitegen import pipeline
 from sitegen.comments.pages import SHELL, read_shell
 from sitegen.comments.receiver import CommentTarget, make_app
 from sitegen.errors import BuildError
+from sitegen.messages import _, _n
 from sitegen.output.cache import CACHE_DIR
 
 WATCHED = ("posts", "pages", "templates", "static", "config.yaml")
@@ -66,12 +67,14 @@ class DevSite:
         except BuildError as exc:
             text = "\n".join(str(e) for e in exc.errors)
             print(text, file=sys.stderr)
-            print("the last good build is still served; fix the file and save to rebuild", file=sys.stderr)
+            print(_("the last good build is still served; fix the file and save to rebuild"), file=sys.stderr)
             self.reloader.publish(text)
             return False
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
-        print(f"built {report.posts} posts ({report.pages} pages rendered, {report.write.written} files written)", file=sys.stderr)
+        print(_n("built {n} post ({pages} pages rendered, {written} files written)",
+                 "built {n} posts ({pages} pages rendered, {written} files written)",
+                 report.posts, pages=report.pages, written=report.write.written), file=sys.stderr)
         self.reloader.publish()
         return True
 
@@ -98,23 +101,33 @@ def application(dev: DevSite, base_path: str, endpoint: str):
 
 
 def _events(reloader: Reloader, environ, start_response):
-    """Server-Sent Events: 'reload' after each good build, 'failed' with the errors after a bad one."""
+    """Server-Sent Events: 'reload' after each good build, 'failed' with the errors after a bad one.
+
+    A tab that connects anew (opened or reloaded, not reconnecting) while the build is broken is
+    told at once: it shows the last good page, and must say that it is not the current one.
+    """
     start_response("200 OK", [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")])
-    seen = int(environ.get("HTTP_LAST_EVENT_ID") or reloader.generation)
+    resumed = environ.get("HTTP_LAST_EVENT_ID")
+    seen = int(resumed or reloader.generation)
 
     def stream():
         nonlocal seen
         yield b"retry: 1000\n\n"
+        if not resumed and reloader.error:
+            yield _event(seen, "failed", reloader.error)
         while not reloader.stopping:
             generation, error = reloader.wait(seen, timeout=15)
             if generation == seen:
                 yield b": keep-alive\n\n"
                 continue
             seen = generation
-            kind = "failed" if error else "reload"
-            yield f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
+            yield _event(generation, "failed" if error else "reload", error)
 
     return stream()
+
+
+def _event(generation: int, kind: str, error: str) -> bytes:
+    return f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
 
 
 def _file(output: Path, rel: str, base_path: str, start_response):
@@ -169,7 +182,7 @@ def watch(dev: DevSite, stop: threading.Event) -> None:
 
     root = dev.opts.root
     accept = watched(root, dev.comments_dir)
-    for _ in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
+    for _changes in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
         dev.rebuild()
 
 
@@ -186,7 +199,7 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     )
     dev = DevSite(opts, opts.root / config.comments.dir, config.comments.rate_limit_per_minute)
     if not dev.rebuild():
-        print("the first build failed; waiting for a fix", file=sys.stderr)
+        print(_("the first build failed; waiting for a fix"), file=sys.stderr)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
     watcher.start()
@@ -195,17 +208,15 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
-        from sitegen.messages import _
-
         print(_("port {port} is in use, perhaps by another serve: stop that one, or pick another port with --port {other}",
                 port=port, other=port + 1), file=sys.stderr)
         return 2
-    shown = "drafts and scheduled posts included" if opts.drafts else "as it will be published"
-    print(f"serving on http://127.0.0.1:{port}{base_path} ({shown}; Ctrl-C stops)", file=sys.stderr)
+    shown = _("drafts and scheduled posts included") if opts.drafts else _("as it will be published")
+    print(_("serving on http://127.0.0.1:{port}{path} ({shown}; Ctrl-C stops)", port=port, path=base_path, shown=shown), file=sys.stderr)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(_("stopped"), file=sys.stderr)
     finally:
         stop.set()
         dev.reloader.stopping = True

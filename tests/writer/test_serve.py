@@ -77,6 +77,12 @@ def test_serve_live_reload_errors_and_recovery(server):
     (_kind, data), = events.wait_for("failed", 1)
     assert "posts/a.md:4: okänd kommun 'Borrås'; menade du 'Borås'" in data
     assert "Helt ny text om skolan." in _get(base + "2017/03/forsta-besoket/")  # last good build still served
+    (_kind, data), = Events(base + "_sitegen/events").wait_for("failed", 1)  # a tab opened now is told at once
+    assert "posts/a.md:4: okänd kommun 'Borrås'" in data
+
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="[Malmö](/kommun/malmo/)\n"), encoding="utf-8")
+    (_kind, data), = events.wait_for("failed", 2)[1:]  # a broken link is a broken build, in the tab too
+    assert "posts/a.md:7: trasig länk '/kommun/malmo/'" in data
 
     post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Lagat.\n"), encoding="utf-8")
     events.wait_for("reload", 2)
@@ -87,6 +93,7 @@ def test_serve_live_reload_errors_and_recovery(server):
     err = proc.stderr.read()
     assert "Traceback" not in err
     assert "posts/a.md:4: okänd kommun 'Borrås'" in err
+    assert "det senaste fungerande bygget visas fortfarande; rätta filen och spara för att bygga igen" in err
 
 
 def test_serve_accepts_a_comment_into_the_pending_queue(server):
