@@ -45,3 +45,14 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> str:
     if len(names) == 1:
         return _("; did you mean {name}?", name=names[0])
     return _("; did you mean {names} or {last}?", names=", ".join(names[:-1]), last=names[-1])
+
+
+def on_pages(problem: str, pages: list[str]) -> str:
+    """``problem``, with the first of the output pages it is on ('kommun/') and how many more: one line, not thousands."""
+    from sitegen.messages import _, _n
+
+    first = pages[0].removesuffix("index.html")
+    if len(pages) == 1:
+        return _("{problem}, on /{page}", problem=problem, page=first)
+    return _n("{problem}, on /{page} and {n} more page", "{problem}, on /{page} and {n} more pages", len(pages) - 1,
+              problem=problem, page=first)

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from typing import Protocol
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen.errors import SourceError, closest
-from sitegen.messages import _, _n
+from sitegen.errors import SourceError, closest, on_pages
+from sitegen.messages import _
 from sitegen.output.staging import Sink
 from sitegen.site.index import Site
 
@@ -181,14 +181,7 @@ def template_link_problems(pages: Mapping[str, str], docs: Iterable[Written], re
             problem = resolver.problem(href, file)
             if problem:
                 on.setdefault(problem, []).append(file)
-    return [SourceError("templates", 0, _n_pages(problem, files)) for problem, files in on.items()]
-
-
-def _n_pages(problem: str, files: list[str]) -> str:
-    if len(files) == 1:
-        return _("{problem}, on /{page}", problem=problem, page=files[0])
-    return _n("{problem}, on /{page} and {n} more page", "{problem}, on /{page} and {n} more pages", len(files) - 1,
-              problem=problem, page=files[0])
+    return [SourceError("templates", 0, on_pages(problem, files)) for problem, files in on.items()]
 
 
 def _origin(base_url: str) -> tuple[str, ...]:

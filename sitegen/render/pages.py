@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import jinja2
 
-from sitegen.errors import BuildError, SourceError
+from sitegen.errors import BuildError, SourceError, on_pages
+from sitegen.messages import _
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import Produced, Sink
 from sitegen.parallel import Failed, frozen_heap, map_shared
@@ -16,9 +17,6 @@ from sitegen.render.context import context
 from sitegen.render.environment import TEMPLATES_DIR
 from sitegen.site.index import Site
 from sitegen.site.plan import PageJob, SitePlan
-
-# stop after this many template errors: one typo in base.html fails every page the same way
-MAX_ERRORS = 20
 
 
 @dataclass(frozen=True)
@@ -35,25 +33,25 @@ def render_pages(plan: SitePlan, env: jinja2.Environment, comments: Mapping[str,
                  previous: PreviousBuild, bar: ProgressBar) -> Produced:
     """Render every page whose fingerprint changed into the sink; the others are left as they are.
 
-    Raises every template error (up to ``MAX_ERRORS``).
+    Raises every template error once per template line, with the pages it broke: a typo in
+    base.html fails every page the same way, and is one line, not thousands.
     """
     reused = previous.reusable(plan.fingerprints)
     todo = [job for job in plan.jobs if job.file not in reused]
     written = 0
-    errors: dict[SourceError, None] = {}
+    broke: dict[SourceError, list[str]] = {}
     with frozen_heap():  # forked workers then share the site and plan with this process, untouched
         results = map_shared(_render_one, todo, RenderTask(plan.site, env, comments, sink), progress=bar.stage("render", len(todo)))
     for job, result in zip(todo, results):
         if isinstance(result, Failed):
-            errors.update(dict.fromkeys(result.errors))
-            if len(errors) >= MAX_ERRORS:
-                break
+            for error in result.errors:
+                broke.setdefault(error, []).append(job.file)
         elif isinstance(result.value, bytes):
             written += sink.put(job.file, result.value)
         else:
             written += result.value
-    if errors:
-        raise BuildError(errors)
+    if broke:
+        raise BuildError(SourceError(e.path, e.line, on_pages(e.message, files)) for e, files in broke.items())
     return Produced(frozenset(plan.fingerprints), plan.fingerprints, reused, written)  # one fingerprint per page
 
 
@@ -68,12 +66,20 @@ def render_page(env: jinja2.Environment, site: Site, job: PageJob, comments: Map
     try:
         return env.get_template(job.template).render(context(site, job, comments))
     except jinja2.TemplateSyntaxError as exc:
-        raise BuildError([SourceError(f"{TEMPLATES_DIR}/{exc.name or job.template}", exc.lineno, exc.message or "syntax error")]) from None
+        raise BuildError([SourceError(f"{TEMPLATES_DIR}/{exc.name or job.template}", exc.lineno,
+                                      _("the template is not valid Jinja: {error}; look for an unclosed {{% … %}} or {{{{ … }}}}",
+                                        error=(exc.message or "syntax error").rstrip(".")))]) from None
     except jinja2.TemplateNotFound as exc:
-        raise BuildError([SourceError(f"{TEMPLATES_DIR}/{job.template}", 0, f"template not found: {exc.name}")]) from None
-    except (jinja2.UndefinedError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise BuildError([SourceError(f"{TEMPLATES_DIR}/{job.template}", 0,
+                                      _("the template {name} is missing: put it in {folder}/, or copy it from sitegen's own",
+                                        name=exc.name, folder=TEMPLATES_DIR))]) from None
+    except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, job.template)
-        raise BuildError([SourceError(path, line, f"{type(exc).__name__}: {exc} (rendering /{job.path})")]) from None
+        raise BuildError([SourceError(path, line, _("the template uses a name this page does not have ({error}); check its spelling",
+                                                    error=exc))]) from None
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        path, line = _template_frame(exc, job.template)
+        raise BuildError([SourceError(path, line, _("the template failed: {kind}: {error}", kind=type(exc).__name__, error=exc))]) from None
 
 
 def _template_frame(exc: BaseException, default: str) -> tuple[str, int]:

@@ -126,9 +126,9 @@ def test_broken_template_links_are_grouped_by_problem():
     }
     assert from_templates(pages) == [
         ("templates: broken link '/aterbesok/saknas/': there is no page or file /saknas/; check the address, or put the file in "
-        "static/ and link it as '/name', on /a/index.html and 2 more pages"),
+        "static/ and link it as '/name', on /a/ and 2 more pages"),
         ("templates: broken link '/aterbesok/a/#nej': /a/ has no heading or anchor '#nej'; a heading's anchor is its text in small "
-        "letters without accents, '-' for spaces: '## Skolgång i Borås' is '#skolgang-i-boras', on /b/index.html"),
+        "letters without accents, '-' for spaces: '## Skolgång i Borås' is '#skolgang-i-boras', on /b/"),
     ]
 
 
@@ -138,12 +138,12 @@ def test_template_check_leaves_writers_links_to_the_written_check():
     doc = Doc("posts/x.md", "2017/03/x/", (("/saknas/", 3),))
     assert from_templates(pages, [doc]) == [
         ("templates: broken link '/aterbesok/fel/': there is no page or file /fel/; check the address, or put the file in static/ "
-        "and link it as '/name', on /2017/03/x/index.html")
+        "and link it as '/name', on /2017/03/x/")
     ]
 
 
 def test_a_template_link_outside_the_base_path():
     assert from_templates({"index.html": page('<a href="/kommun/">K</a>')}) == [
         ("templates: link '/kommun/' points outside the site's base path /aterbesok/; links to this site's pages start with '/', "
-        "e.g. '/kommun/', on /index.html")
+        "e.g. '/kommun/', on /")
     ]
