@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.errors import BuildError
+from sitegen.messages import _, _n
 from sitegen.progress import ProgressBar
 
 if TYPE_CHECKING:
@@ -21,39 +23,49 @@ COMMANDS = ("build", "check", "serve", "new", "list", "comments", "import-wordpr
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sitegen", description="Bygger bloggen med återbesök från posts/ till en statisk webbplats.")
-    p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: the current folder)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p = Parser(prog="sitegen", description=_("Builds the blog of follow-up visits from posts/ into a static site."),
+               example="python build.py serve")
+    p.add_argument("--root", type=Path, default=Path("."), metavar=_("FOLDER"), help=_("project folder (default: the current folder)"))
+    sub = p.add_subparsers(dest="command", metavar=_("COMMAND"), title=_("commands"))
 
-    b = sub.add_parser("build", help="build the site into the output folder")
+    b = sub.add_parser("build", help=_("build the site into the output folder"), description=_("Build the site into the output folder."),
+                       example="python build.py build --base-url https://example.org/aterbesok/")
     _site_options(b)
-    b.add_argument("--output", type=Path, help="output folder (default: config.yaml's output_dir, _site/)")
-    b.add_argument("--verbose", "-v", action="store_true", help="print timings and counts per stage")
+    b.add_argument("--output", type=Path, metavar=_("FOLDER"), help=_("output folder (default: config.yaml's output_dir, _site/)"))
+    b.add_argument("--verbose", "-v", action="store_true", help=_("print timings and counts per stage"))
 
-    c = sub.add_parser("check", help="validate content, config, templates and links without writing output")
+    c = sub.add_parser("check", help=_("validate content, config, templates and links without writing output"),
+                       description=_("Validate content, config, templates and every link, and write nothing."), example="python build.py check")
     _site_options(c)
 
-    s = sub.add_parser("serve", help="build and serve the site on 127.0.0.1")
+    s = sub.add_parser("serve", help=_("build and serve the site on 127.0.0.1"),
+                       description=_("Build the site, serve it on 127.0.0.1 and rebuild when a file changes; open tabs reload."),
+                       example="python build.py serve --port 8001")
     _site_options(s, preview=True)
-    s.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    s.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="PORT", help=_("port (default {port})", port=DEFAULT_PORT))
 
-    n = sub.add_parser("new", help="write a new draft post and print its path")
-    n.add_argument("title", help="the post's title, in quotes")
-    n.add_argument("--municipality", help="the municipality visited, e.g. Borås")
-    n.add_argument("--county", help="the county, for a county-wide visit or to state it")
-    n.add_argument("--date", type=_iso_date, default=None, help="YYYY-MM-DD (default: today)")
-    n.add_argument("--bundle", action="store_true", help="a folder post, posts/<date>-<slug>/index.md, to put photos beside")
+    n = sub.add_parser("new", help=_("write a new draft post and print its path"), description=_("Write a new draft post and print its path."),
+                       example='python build.py new "Återbesök i Borås" --municipality Borås')
+    n.add_argument("title", metavar=_("TITLE"), help=_("the post's title, in quotes"))
+    n.add_argument("--municipality", metavar=_("MUNICIPALITY"), help=_("the municipality visited, e.g. Borås"))
+    n.add_argument("--county", metavar=_("COUNTY"), help=_("the county, for a county-wide visit or to state it"))
+    n.add_argument("--date", type=_iso_date, default=None, metavar=_("DATE"), help=_("YYYY-MM-DD (default: today)"))
+    n.add_argument("--bundle", action="store_true", help=_("a folder post, posts/<date>-<slug>/index.md, to put photos beside"))
 
-    ls = sub.add_parser("list", help="one line per post: date, status, place, file and URL, newest first")
-    ls.add_argument("--drafts", action="store_true", help="list drafts too")
-    ls.add_argument("--scheduled", action="store_true", help="list posts dated after today too")
+    ls = sub.add_parser("list", help=_("one line per post: date, status, place, file and URL, newest first"),
+                        description=_("One line per post: date, status, place, file and URL, newest first."),
+                        example="python build.py list --drafts --scheduled")
+    ls.add_argument("--drafts", action="store_true", help=_("list drafts too"))
+    ls.add_argument("--scheduled", action="store_true", help=_("list posts dated after today too"))
 
-    w = sub.add_parser("import-wordpress", help="import a WordPress export: posts, pages, approved comments, images, old URLs")
-    w.add_argument("export", type=Path, help="the export file, from WordPress's Tools → Export")
-    w.add_argument("--uploads", type=Path, help="a copy of the blog's wp-content/uploads folder, for the images")
-    w.add_argument("--map", type=Path, dest="term_map", help="MAP.yaml: what categories and tags become, or 'drop'")
-    w.add_argument("--dry-run", action="store_true", help="print what would be written, and write nothing")
-    w.add_argument("--force", action="store_true", help="overwrite files that differ from what the import writes")
+    w = sub.add_parser("import-wordpress", help=_("import a WordPress export: posts, pages, approved comments, images, old URLs"),
+                       description=_("Import a WordPress export: posts, pages, approved comments, images and old URLs."),
+                       example="python build.py import-wordpress export.xml --uploads ~/kopia/wp-content/uploads --dry-run")
+    w.add_argument("export", type=Path, metavar=_("FILE"), help=_("the export file, from WordPress's Tools → Export"))
+    w.add_argument("--uploads", type=Path, metavar=_("FOLDER"), help=_("a copy of the blog's wp-content/uploads folder, for the images"))
+    w.add_argument("--map", type=Path, dest="term_map", metavar="MAP.yaml", help=_("MAP.yaml: what categories and tags become, or 'drop'"))
+    w.add_argument("--dry-run", action="store_true", help=_("print what would be written, and write nothing"))
+    w.add_argument("--force", action="store_true", help=_("overwrite files that differ from what the import writes"))
 
     from sitegen.comments import moderate
 
@@ -61,9 +73,56 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _port(value: str) -> int:
-    from sitegen.messages import _
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help, with its own words in the writer's language; the examples keep their lines."""
 
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks the writer's language, with a one-line description and an example per command."""
+
+    def __init__(self, *args, example: str = "", **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        if example:
+            kwargs["epilog"] = _("example:") + "\n  " + example
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = _("arguments")
+        self._optionals.title = _("options")
+        self.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {usage_problem(message)}\n")
+
+
+_ARGPARSE: tuple[tuple[re.Pattern, Callable[[dict[str, str]], str]], ...] = (  # argparse's English, as sitegen says it
+    (re.compile(r"the following arguments are required: (?P<names>.+)"),
+     lambda g: _("{names} is missing; --help shows an example", **g)),
+    (re.compile(r"unrecognized arguments: (?P<words>.+)"),
+     lambda g: _("'{words}' is not understood here; --help lists what the command takes", **g)),
+    (re.compile(r"argument (?P<argument>[^/:\s]+)(?:/\S+)?: expected one argument"),
+     lambda g: _("{argument} needs a value after it", **g)),
+    (re.compile(r"argument (?P<argument>[^/:\s]+)(?:/\S+)?: invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.+)\)"),
+     lambda g: _("{argument}: '{value}' is none of {choices}", **g)),
+    (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)"),
+     lambda g: _("{option} could be any of {matches}: write it out", **g)),
+    (re.compile(r"argument (?P<argument>[^/:\s]+)(?:/\S+)?: (?P<problem>.+)", re.DOTALL),
+     lambda g: _("{argument}: {problem}", **g)),
+)
+
+
+def usage_problem(message: str) -> str:
+    """argparse's complaint about the command line, as sitegen says it."""
+    for pattern, say in _ARGPARSE:
+        found = pattern.fullmatch(message)
+        if found:
+            return say(found.groupdict())
+    return message
+
+
+def _port(value: str) -> int:
     try:
         port = int(value)
     except ValueError:
@@ -77,16 +136,16 @@ def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: '{value}'; write YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2017-03-14", value=value)) from None
 
 
 def _site_options(p: argparse.ArgumentParser, preview: bool = False) -> None:
-    p.add_argument("--base-url", help="absolute URL the site will live at, e.g. https://example.org/aterbesok/")
+    p.add_argument("--base-url", metavar="URL", help=_("absolute URL the site will live at, e.g. https://example.org/aterbesok/"))
     if preview:  # serve shows drafts and scheduled posts, marked, unless asked to show the site as it will be
-        p.add_argument("--no-drafts", action="store_true", help="preview the site as it will be published: no drafts, no scheduled posts")
+        p.add_argument("--no-drafts", action="store_true", help=_("preview the site as it will be published: no drafts, no scheduled posts"))
         return
-    p.add_argument("--drafts", action="store_true", help="include posts with draft: true")
-    p.add_argument("--future", action="store_true", help="include posts dated after today (scheduled)")
+    p.add_argument("--drafts", action="store_true", help=_("include posts with draft: true"))
+    p.add_argument("--future", action="store_true", help=_("include posts dated after today (scheduled)"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,13 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(_("error: {problem}", problem=f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
         return 1
     except Exception as exc:  # a bug of ours: one line for the writer, the trace on request
         if os.environ.get("SITEGEN_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("this is a bug in sitegen, not in your content; run again with SITEGEN_DEBUG=1 to see where", file=sys.stderr)
+        print(_("internal error: {kind}: {error}", kind=type(exc).__name__, error=exc), file=sys.stderr)
+        print(_("this is a bug in sitegen, not in your content; run again with SITEGEN_DEBUG=1 to see where"), file=sys.stderr)
         return 1
 
 
@@ -134,8 +193,6 @@ def entry() -> None:
 def misspelt_command(argv: list[str]) -> str | None:
     """'sitegen buidl' would build with a stray argument: say what was meant instead."""
     from sitegen.errors import closest
-    from sitegen.messages import _
-
     i = 2 if argv[:1] == ["--root"] else 0
     if i < len(argv) and not argv[i].startswith("-") and argv[i] not in COMMANDS:
         near = closest(argv[i], COMMANDS, n=1)
@@ -156,8 +213,6 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 
 def report_errors(exc: BuildError) -> None:
-    from sitegen.messages import _n
-
     for error in exc.errors:
         print(error, file=sys.stderr)
     n = len(exc.errors)
@@ -166,8 +221,6 @@ def report_errors(exc: BuildError) -> None:
 
 def report_build(report: pipeline.BuildReport) -> None:
     """The line a build prints on stderr, and what it left out."""
-    from sitegen.messages import _, _n
-
     w = report.write
     print(_n("built {n} post into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
              "built {n} posts into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
@@ -192,7 +245,6 @@ def run(args: argparse.Namespace) -> int:
         path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
         from sitegen.config.urls import Urls, slug
-        from sitegen.messages import _
 
         url = Urls.for_config(settings.config).post(datetime.combine(new.day, datetime.min.time()), slug(new.title))
         print(_("python build.py serve shows it at http://127.0.0.1:{port}/{url}", port=DEFAULT_PORT, url=url), file=sys.stderr)
@@ -224,8 +276,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.command == "check":
         report = pipeline.check(opts)
-        from sitegen.messages import _
-
         print(_("ok: {posts} posts, {pages} pages, {files} files; no problems found", posts=report.posts, pages=report.pages,
                 files=report.files), file=sys.stderr)
         return 0
@@ -236,8 +286,9 @@ def run(args: argparse.Namespace) -> int:
     report = pipeline.build(opts, bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty()))
     report_build(report)
     if args.verbose:
-        reused = " (index and plan reused: only post bodies changed)" if report.index_reused else ""
-        print(f"  {report.read} sources read, {report.pages} pages rendered{reused}", file=sys.stderr)
+        reused = _(" (index and plan reused: only post bodies changed)") if report.index_reused else ""
+        print(_("  {read} sources read, {pages} pages rendered{reused}", read=report.read, pages=report.pages, reused=reused),
+              file=sys.stderr)
         for stage, seconds in report.timings.items():
             print(f"  {stage:<10} {seconds * 1000:8.1f} ms", file=sys.stderr)
     return 0

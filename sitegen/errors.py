@@ -29,6 +29,10 @@ class BuildError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+class TemplateProblem(Exception):
+    """A mistake in a template that a filter or function of ours can explain; the message says what to do."""
+
+
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The candidates nearest to ``word``, case aside, nearest first."""
     folded = {c.casefold(): c for c in candidates}

@@ -124,7 +124,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                 search = indexing.result()
                 timings.lap("search")
                 made = images.produced + pages + outputs + search.produced
-                produced = made + copy_static(opts.root, plan.site, content.static, made, plan.sources, sink, bar)
+                produced = made + copy_static(opts.root, plan.site, content.static, made, plan.made_from, sink, bar)
                 broken = check_links(plan.site, produced.files, sink, unsure=bool(content.problems))
                 if broken:
                     raise BuildError(broken)

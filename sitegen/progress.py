@@ -1,4 +1,4 @@
-"""A progress bar for long builds on a terminal (read, render, write); silent when not a terminal."""
+"""A progress bar for long builds on a terminal (reading, rendering, writing); silent when not a terminal."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class ProgressBar:
         self._drawn = 0.0
 
     def stage(self, label: str, total: int) -> ProgressBar:
+        """Start the stage ``label`` (one of ``shown``'s) of ``total`` items."""
         self.finish()
         self.label, self.total, self.done = label, total, 0
         return self
@@ -33,7 +34,7 @@ class ProgressBar:
             self._drawn = now
             filled = WIDTH * self.done // self.total
             bar = "#" * filled + "-" * (WIDTH - filled)
-            self.stream.write(f"\r{self.label:<8} [{bar}] {self.done}/{self.total}")
+            self.stream.write(f"\r{shown(self.label):<10} [{bar}] {self.done}/{self.total}")
             self.stream.flush()
 
     def finish(self) -> None:
@@ -43,3 +44,11 @@ class ProgressBar:
             self.stream.flush()
         self.total = 0
         self._drawn = 0.0
+
+
+def shown(label: str) -> str:
+    """A stage's name on the terminal, in the writer's language (looked up only when a bar is drawn)."""
+    from sitegen.messages import _
+
+    return {"read": _("reading"), "convert": _("converting"), "images": _("images"), "render": _("rendering"),
+            "write": _("writing")}.get(label, label)

@@ -17,21 +17,27 @@ SNIPPET = 60
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `comments list|show|approve|reject` to the program's sub-commands."""
-    p = subparsers.add_parser("comments", help="moderate comments: list, show, approve, reject, purge")
-    verbs = p.add_subparsers(dest="comments_command", metavar="{list,show,approve,reject,purge}", required=True)
-    verbs.add_parser("list", help="pending comments, oldest first, one a line starting with the id")
-    purge = verbs.add_parser("purge", help="remove e-mail and website from comments older than comments.retention_days, "
-                                           "and delete rejected ones that old")
-    purge.add_argument("--dry-run", action="store_true", help="say what would be removed, and change nothing")
+    p = subparsers.add_parser("comments", help=_("moderate comments: list, show, approve, reject, purge"),
+                              description=_("Moderate the comments readers sent: list, show, approve, reject, purge."),
+                              example="python build.py comments list")
+    verbs = p.add_subparsers(dest="comments_command", metavar="{list,show,approve,reject,purge}", required=True, title=_("commands"))
+    verbs.add_parser("list", help=_("pending comments, oldest first, one a line starting with the id"),
+                     description=_("Pending comments, oldest first, one a line starting with the id."), example="python build.py comments list")
+    purge = verbs.add_parser("purge", help=_("remove e-mail and website from comments older than comments.retention_days, "
+                                             "and delete rejected ones that old"),
+                             description=_("Remove e-mail and website from comments older than comments.retention_days, "
+                                           "and delete rejected ones that old."), example="python build.py comments purge --dry-run")
+    purge.add_argument("--dry-run", action="store_true", help=_("say what would be removed, and change nothing"))
     for verb, text in (
-        ("show", "print comments in full (pending, approved or rejected)"),
-        ("approve", "publish pending (or rejected) comments with the next build"),
-        ("reject", "move pending (or approved) comments to comments/rejected/"),
+        ("show", _("print comments in full (pending, approved or rejected)")),
+        ("approve", _("publish pending (or rejected) comments with the next build")),
+        ("reject", _("move pending (or approved) comments to comments/rejected/")),
     ):
-        sub = verbs.add_parser(verb, help=text)
-        sub.add_argument("ids", nargs="+", metavar="ID", help="comment id")
+        example = f"python build.py comments {verb} {'--rebuild ' if verb == 'approve' else ''}20170315T120301000000Z-1a2b3c4d5e6f7a8b"
+        sub = verbs.add_parser(verb, help=text, description=text[0].upper() + text[1:] + ".", example=example)
+        sub.add_argument("ids", nargs="+", metavar="ID", help=_("comment id, as `comments list` shows it"))
         if verb == "approve":
-            sub.add_argument("--rebuild", action="store_true", help="build the site afterwards, so the comments are published")
+            sub.add_argument("--rebuild", action="store_true", help=_("build the site afterwards, so the comments are published"))
     p.set_defaults(func=run)
 
 
@@ -46,7 +52,7 @@ def _list(root: Path, stdout: TextIO, stderr: TextIO) -> int:
         date = c.date.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         stdout.write(f"{c.id}\t{c.post}\t{_one_line(c.name, 40)}\t{date}\t{_one_line(c.text, SNIPPET)}\n")
     if not comments:
-        stderr.write("No comments are waiting for moderation.\n")
+        stderr.write(_("No comments are waiting for moderation.") + "\n")
     return 0
 
 
@@ -56,7 +62,7 @@ def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
     for comment_id in ids:
         found = store.locate(root, comment_id)
         if found is None:
-            stderr.write(f"comments: unknown comment id {comment_id!r}\n")
+            stderr.write(_unknown(comment_id))
             status = 1
             continue
         state, path = found
@@ -67,31 +73,42 @@ def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
             status = 1
             continue
         stdout.write("\n" * bool(shown))
-        stdout.write(
-            f"id:      {c.id}\nstatus:  {state}\npost:    {c.post}\nname:    {c.name}\n"
-            f"email:   {c.email}\nwebsite: {c.website}\ndate:    {c.date.isoformat()}\nfile:    {path}\n\n{c.text.rstrip()}\n"
-        )
+        fields = ((_("id"), c.id), (_("status"), _state(state)), (_("post"), c.post), (_("name"), c.name), (_("e-mail"), c.email),
+                  (_("website"), c.website), (_("date"), c.date.isoformat()), (_("file"), path))
+        width = max(len(label) for label, _value in fields) + 2
+        stdout.writelines(f"{label + ':':<{width}}{value}\n" for label, value in fields)
+        stdout.write(f"\n{c.text.rstrip()}\n")
         shown += 1
     return status
 
 
 def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, stderr: TextIO) -> int:
-    done = "approved" if verb == "approve" else "rejected"
+    done = "approved" if verb == "approve" else "rejected"  # the state, as store.locate names it
     before = {i: store.locate(root, i) for i in ids}
     try:
         (store.approve if verb == "approve" else store.reject)(root, ids)
     except store.UnknownComment as exc:
-        stderr.writelines(f"comments: unknown comment id {comment_id!r}\n" for comment_id in exc.ids)
-        stderr.write(f"Nothing was {done}; `comments list` shows the pending ids.\n")
+        stderr.writelines(_unknown(comment_id) for comment_id in exc.ids)
+        stderr.write((_("Nothing was approved; `comments list` shows the pending ids.") if verb == "approve"
+                      else _("Nothing was rejected; `comments list` shows the pending ids.")) + "\n")
         return 1
     for comment_id, found in before.items():
         if found and found[0] == done:
-            stderr.write(f"{comment_id} was already {done}\n")
+            stderr.write(_("{id} was already {state}", id=comment_id, state=_state(done)) + "\n")
         elif found:
-            stdout.write(f"{done} {comment_id}\n")
+            stdout.write(f"{_state(done)} {comment_id}\n")
     if verb == "approve" and not rebuild:
-        stderr.write("Approved comments are published by the next build: run `python build.py`, or approve with --rebuild.\n")
+        stderr.write(_("Approved comments are published by the next build: run `python build.py`, or approve with --rebuild.") + "\n")
     return 0
+
+
+def _state(state: str) -> str:
+    """'pending', 'approved' or 'rejected', as the moderator reads it."""
+    return {"pending": _("pending"), "approved": _("approved"), "rejected": _("rejected")}.get(state, state)
+
+
+def _unknown(comment_id: str) -> str:
+    return _("comments: no comment has the id '{id}'; `comments list` shows the pending ones", id=comment_id) + "\n"
 
 
 def _purge(root: Path, days: int, dry_run: bool, now: datetime, stdout: TextIO, stderr: TextIO) -> int:
@@ -132,5 +149,5 @@ def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stde
         stderr.writelines(f"{error}\n" for error in exc.errors)
         return 1
     except OSError as exc:
-        stderr.write(f"comments: {exc.strerror or exc}: {exc.filename or root}\n")
+        stderr.write(_("comments: {problem}: {file}", problem=exc.strerror or exc, file=exc.filename or root) + "\n")
         return 1

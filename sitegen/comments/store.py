@@ -13,9 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.config.schema import Field, validate_mapping
+from sitegen.config.schema import Field, not_blank, validate_mapping
 from sitegen.config.yamlsource import YamlError, decode_text, parse
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 PENDING = "pending"
 REJECTED = "rejected"
@@ -162,23 +163,19 @@ def _parse_date(value: object) -> datetime | None:
 
 
 def _date_problem(value: object) -> str | None:
-    return None if _parse_date(value) else "must be an ISO 8601 date and time, e.g. 2017-03-14T10:15:00+00:00"
-
-
-def _not_blank(value: str) -> str | None:
-    return "must not be empty" if not value.strip() else None
+    return None if _parse_date(value) else _("must be an ISO 8601 date and time, e.g. 2017-03-14T10:15:00+00:00")
 
 
 # a comment file's keys, in the order they are written (``dump``), checked as config.yaml and posts are
 FIELDS = {
-    "id": Field((str,), check=_not_blank),
-    "post": Field((str,), check=_not_blank),
-    "name": Field((str,), check=_not_blank),
+    "id": Field((str,), check=not_blank),
+    "post": Field((str,), check=not_blank),
+    "name": Field((str,), check=not_blank),
     "email": Field((str,), ""),
     "website": Field((str,), ""),
     "date": Field((str, date), check=_date_problem),  # YAML reads an unquoted ISO date and time as a datetime
     "parent": Field((str,), "", lambda v: None if not v or ID_PATTERN.fullmatch(v) else "must be a comment id, like the file names"),
-    "text": Field((str,), check=_not_blank),
+    "text": Field((str,), check=not_blank),
 }
 
 
@@ -188,7 +185,7 @@ def load(path: Path) -> Comment:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise BuildError([SourceError(name, 0, f"cannot read: {exc.strerror}")]) from None
+        raise BuildError([SourceError(name, 0, _("cannot be read ({problem}); make it readable or remove it", problem=exc.strerror))]) from None
     try:
         doc = parse(decode_text(raw, name))
     except YamlError as exc:
@@ -196,7 +193,7 @@ def load(path: Path) -> Comment:
     errors: list[SourceError] = []
     fields = validate_mapping(doc, (), doc.data, FIELDS, name, errors)
     if not errors and not (ID_PATTERN.fullmatch(fields["id"]) and fields["id"] == Path(path).stem):
-        errors.append(SourceError(name, doc.line("id"), f"id {fields['id']!r} must match the file name {Path(path).stem!r}"))
+        errors.append(SourceError(name, doc.line("id"), _("id '{id}' must be the file's name, '{stem}'", id=fields["id"], stem=Path(path).stem)))
     if errors:
         raise BuildError(errors)
     return Comment(**{**fields, "date": _parse_date(fields["date"])})
@@ -242,7 +239,8 @@ def approved(root: Path) -> dict[str, tuple[Comment, ...]]:
                 errors.extend(exc.errors)
                 continue
             if c.post != folder.name:
-                errors.append(SourceError(str(path), 0, f"post {c.post!r} does not match its folder {folder.name!r}"))
+                errors.append(SourceError(str(path), 0, _("post '{post}' is not its folder's name, '{folder}': move the file or mend "
+                                                          "the line", post=c.post, folder=folder.name)))
             comments.append(c)
         if comments:
             result[folder.name] = tuple(sorted(comments, key=lambda c: (c.date, c.id)))
@@ -287,7 +285,8 @@ def _move(root: Path, ids: Sequence[str], sources: set[str], target: str | None)
             continue
         folder = target or comment.post
         if target is None and not valid_post_key(folder):
-            errors.append(SourceError(str(path), 0, f"post {folder!r} cannot name a comment folder"))
+            errors.append(SourceError(str(path), 0, _("'{folder}' cannot be the folder of a post's comments: rename it after the post",
+                                                      folder=folder)))
             continue
         moves.append((path, Path(root) / folder / path.name))
     if unknown:

@@ -209,7 +209,7 @@ def _asset_problems(source: SourceFile) -> list[SourceError]:
     """Assets are copied beside the page made from index.md: one named index.html would replace it."""
     folder = source.rel.rsplit("/", 1)[0]
     return [
-        SourceError(f"{folder}/{asset}", 0, "would replace the page made from index.md; rename or remove it")
+        SourceError(f"{folder}/{asset}", 0, _("would replace the page made from index.md; rename or remove it"))
         for asset in source.assets
         if asset == "index.html"
     ]

@@ -32,36 +32,43 @@ def _quote(text: str) -> str:
 
 
 def post_text(new: NewPost, municipality: str | None, county: str | None, config: Config) -> str:
+    """The new post's text, its comments in the writer's language."""
     areas = "\n".join(f"#   - {a.name}: {a.description}" for a in config.plan_areas)
     place = []
     if municipality:
-        place.append(f"municipality: {_quote(municipality)}    # or a list: [Borås, Mark]")
+        place.append(f"municipality: {_quote(municipality)}    # " + _("or a list: [Borås, Mark]"))
     if county:
         place.append(f"county: {_quote(county)}")
     place_text = "\n".join(place)
+    photos = "".join(f"# {line}\n" for line in photo_hint().splitlines()) if new.bundle else ""
+    areas_note = _("choose one or more from the list below, e.g. [Samverkan, Barns skolgång]")
+    areas_title = _("Plan areas (config.yaml):")
+    summary_note = _("one sentence; leave empty to use the first paragraph")
+    draft_note = _("set to false to publish")
+    body = _("Write about the visit here. Use ## for subheadings, for example one per theme.")
     return f"""---
 title: {_quote(new.title)}
 date: {new.day.isoformat()}
 author: {_quote(config.author)}
 {place_text}
-plan_areas: []    # choose one or more from the list below, e.g. [Samverkan, Barns skolgång]
-# Plan areas (config.yaml):
+plan_areas: []    # {areas_note}
+# {areas_title}
 {areas}
 tags: []
-summary: ""       # one sentence; leave empty to use the first paragraph
-draft: true       # set to false to publish
+summary: ""       # {summary_note}
+draft: true       # {draft_note}
 comments: true
-{PHOTO_HINT if new.bundle else ""}---
+{photos}---
 
-Skriv om besöket här. Använd ## för mellanrubriker, till exempel en per tema.
+{body}
 """
 
 
-# a comment of the front matter, so that the draft builds before any photo is there
-PHOTO_HINT = """# Foton: lägg dem i samma mapp som den här filen och visa dem i texten så här, med en
-# beskrivning för den som inte ser bilden och, om du vill, en bildtext inom citattecken:
-#   ![Deltagarna samlade kring hjulet med ledorden](foto.jpg "Utvecklingsdagen i Borås")
-"""
+def photo_hint() -> str:
+    """Lines for a folder post's front matter (comments there, so the draft builds before any photo is there)."""
+    return _("Photos: put them in the same folder as this file and show them in the text like this, with a\n"
+             "description for those who cannot see the picture and, if you like, a caption in quotes:\n"
+             '  ![The participants gathered around the wheel of guiding words](foto.jpg "The development day in Borås")')
 
 
 def create_post(root: Path, new: NewPost, config: Config, registry: Registry) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen import fingerprints
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 
 STATIC_DIR = "static"
 ASSETS = "assets/"  # under static/: published with hashed names
@@ -53,7 +54,7 @@ def find_static(root: Path) -> StaticFiles:
             elif not os.access(path, os.R_OK):  # copied at the end of the build: find out now
                 raise PermissionError(13, "Permission denied", str(path))
         except OSError as exc:
-            errors.append(SourceError(shown, 0, f"cannot be read ({exc.strerror or exc}); make it readable or remove it"))
+            errors.append(SourceError(shown, 0, _("cannot be read ({problem}); make it readable or remove it", problem=exc.strerror or exc)))
             continue
         files[published] = path
         sources[published] = shown

@@ -76,12 +76,12 @@ def import_wordpress(root: Path, options: ImportOptions, bar: ProgressBar) -> Re
     config, registry = load_config(root), load_registry()
     rules = load_map(options.term_map, str(options.term_map), config, registry) if options.term_map else {}
     size = options.export.stat().st_size if options.export.is_file() else 0
-    export = read_export(options.export, str(options.export), bar.stage(_("reading"), size))
+    export = read_export(options.export, str(options.export), bar.stage("read", size))
     bar.finish()
     report = Report()
     files = plan_files(export, config, Classifier(config, registry, rules), options.uploads, report, bar)
     bar.finish()
-    write_files(root, files, options, report, bar.stage(_("writing"), len(files)))
+    write_files(root, files, options, report, bar.stage("write", len(files)))
     bar.finish()
     return report
 
@@ -103,7 +103,7 @@ def plan_files(export: Export, config: Config, classifier: Classifier, uploads: 
         else:
             wanted.append(item)
     # HTML to Markdown is most of an import's work: over every core, each worker with the library by fork
-    progress = bar.stage(_("converting"), len(wanted)) if bar is not None else None
+    progress = bar.stage("convert", len(wanted)) if bar is not None else None
     bodies = [done.value for done in map_shared(convert_item, wanted, library, progress)]  # convert_item raises no BuildError
     documents: dict[str, str] = {}  # WordPress id -> the Markdown file
     for item, body in zip(wanted, bodies, strict=True):

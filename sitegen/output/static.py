@@ -3,39 +3,40 @@ pages, but the images, which the images stage publishes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.content.pictures import image_kind, static_image
 from sitegen.content.static import StaticFiles
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 from sitegen.output.staging import Content, Produced, Sink, put_all
 from sitegen.progress import ProgressBar
 from sitegen.site.index import Site
 
 
-def copy_static(root: Path, site: Site, static: StaticFiles, made: Produced, owners: Mapping[str, str],
+def copy_static(root: Path, site: Site, static: StaticFiles, made: Produced, made_from: Callable[[str], str | None],
                 sink: Sink, bar: ProgressBar) -> Produced:
     """Put static/ and the files beside folder posts into the sink, each compared byte for byte with the output's.
 
-    A static file at the path of a file sitegen makes (``made``, whose pages ``owners`` maps to
-    what they are made from) or of a file beside a post is an error naming both: it would
-    silently replace the other.
+    A static file at the path of a file sitegen makes (``made``; ``made_from`` names what made a
+    page) or of a file beside a post is an error naming both: it would silently replace the other.
     """
     beside = files_beside_posts(root, site)
-    owners = {**owners, **{rel: source for rel, (_, source) in beside.items()}}
     copied = {rel: path for rel, path in static.files.items() if not static_image(rel)}
     clashes = sorted(copied.keys() & (made.files | beside.keys()))
     if clashes:
-        raise BuildError([SourceError(static.sources[rel], 0, _clash(rel, owners)) for rel in clashes])
+        raise BuildError([SourceError(static.sources[rel], 0, _clash(rel, beside[rel][1] if rel in beside else made_from(rel)))
+                          for rel in clashes])
     files: dict[str, Content] = {**copied, **{rel: path for rel, (path, _) in beside.items()}}
     return put_all(sink, files, {}, bar)
 
 
-def _clash(rel: str, owners: Mapping[str, str]) -> str:
+def _clash(rel: str, owner: str | None) -> str:
     url = "/" + rel.removesuffix("index.html")
-    made_from = f", made from {owners[rel]}" if rel in owners else ""
-    return f"would replace {url}, which sitegen makes{made_from}; rename or move the file in static/"
+    if owner:
+        return _("would replace {url}, which sitegen makes from {owner}; rename or move the file in static/", url=url, owner=owner)
+    return _("would replace {url}, which sitegen makes; rename or move the file in static/", url=url)
 
 
 def files_beside_posts(root: Path, site: Site) -> dict[str, tuple[Path, str]]:

@@ -16,7 +16,9 @@ from babel import Locale
 from babel.dates import format_date, format_time
 
 from sitegen import fingerprints
+from sitegen.errors import TemplateProblem
 from sitegen.kinds import TAXONOMIES
+from sitegen.messages import _
 from sitegen.site.index import Site
 
 TEMPLATES_DIR = "templates"
@@ -75,8 +77,8 @@ class AssetLinks:
         for logical, published in self.names:
             if logical == name:
                 return self.base_path + published
-        raise KeyError(f"no file static/{name}; the asset filter names files in static/assets/, "
-                       f"such as {', '.join(repr(n) for n, _ in self.names) or 'none yet'}")
+        raise TemplateProblem(_("no file static/{name}; the asset filter names files in static/assets/, such as {names}",
+                                name=name, names=", ".join(f"'{n}'" for n, _published in self.names) or "–"))
 
 
 def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str], cache_dir: Path | None = None) -> jinja2.Environment:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from sitegen.errors import BuildError, SourceError, on_pages
+from sitegen.errors import BuildError, SourceError, TemplateProblem, on_pages
 from sitegen.messages import _
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import Produced, Sink
@@ -73,6 +73,9 @@ def render_page(env: jinja2.Environment, site: Site, job: PageJob, comments: Map
         raise BuildError([SourceError(f"{TEMPLATES_DIR}/{job.template}", 0,
                                       _("the template {name} is missing: put it in {folder}/, or copy it from sitegen's own",
                                         name=exc.name, folder=TEMPLATES_DIR))]) from None
+    except TemplateProblem as exc:
+        path, line = _template_frame(exc, job.template)
+        raise BuildError([SourceError(path, line, str(exc))]) from None
     except jinja2.UndefinedError as exc:
         path, line = _template_frame(exc, job.template)
         raise BuildError([SourceError(path, line, _("the template uses a name this page does not have ({error}); check its spelling",

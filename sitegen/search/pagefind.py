@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen.errors import BuildError, SourceError
+from sitegen.messages import _
 from sitegen.search.canonical import Unexpected, canonical_bundle
 from sitegen.site.shards import BUNDLE_DIR
 
@@ -152,7 +153,7 @@ def index_shard(tmp: Path | None, engine: bool) -> dict[str, bytes]:
         try:
             _index(tmp / "site", out)
         except RuntimeError as exc:
-            raise BuildError([SourceError("templates/post.html", 0, f"search index (Pagefind) failed: {exc}")]) from None
+            raise BuildError([SourceError("templates/post.html", 0, _("the search index (Pagefind) failed: {error}", error=exc))]) from None
         bundle: dict[str, bytes] = {}
         for p in sorted(out.rglob("*")):
             if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES) and (engine or not p.name.startswith(_ENGINE_PREFIXES)):

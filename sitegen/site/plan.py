@@ -56,10 +56,9 @@ class SitePlan:
     listing: str  # fingerprints.listing: every post's metadata, which the sections, sitemap and open data show
     fingerprints: Mapping[str, str]  # page file -> fingerprint
 
-    @property
-    def sources(self) -> dict[str, str]:
-        """Page file -> what made it ('posts/2017-03-x.md', 'the home page'), for messages."""
-        return {job.file: job.source for job in self.jobs}
+    def made_from(self, file: str) -> str | None:
+        """What made the page ``file`` ('posts/2017-03-x.md', 'the home page'), for messages; None if no page is made there."""
+        return next((made_from(job) for job in self.jobs if job.file == file), None)
 
 
 def page_count(items: int, per_page: int) -> int:
@@ -71,25 +70,25 @@ def plan_pages(site: Site) -> list[PageJob]:
     urls, per_page = site.urls, site.config.per_page
     jobs: list[PageJob] = []
 
-    def paginated(first: str, kind: PageKind, ref: tuple, count: int, source: str) -> None:
+    def paginated(first: str, kind: PageKind, ref: tuple, count: int) -> None:
         n = page_count(count, per_page)
         for number in range(1, n + 1):
-            jobs.append(PageJob.at(urls.page(first, number), kind, ref, number, n, source))
+            jobs.append(PageJob.at(urls.page(first, number), kind, ref, number, n))
 
-    paginated("", PageKind.HOME, (), len(site.posts), "the home page")
+    paginated("", PageKind.HOME, (), len(site.posts))
     for post in site.posts:
         jobs.append(PageJob.at(post.url, PageKind.POST, (post.key,), source=post.source))
     for page in site.pages:
         jobs.append(PageJob.at(page.url, PageKind.PAGE, (page.key,), source=page.source))
     for taxonomy in TAXONOMIES:
         kind = taxonomy.kind
-        jobs.append(PageJob.at(urls.section(kind), PageKind.SECTION, (kind,), source=f"the {kind} index"))
+        jobs.append(PageJob.at(urls.section(kind), PageKind.SECTION, (kind,)))
         for term in site.taxonomies[kind]:
-            paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys), f"{kind} '{term.name}'")
-    jobs.append(PageJob.at(urls.search(), PageKind.SEARCH, source="the search page"))
-    jobs.append(PageJob.at(urls.subscribe(), PageKind.SUBSCRIBE, source="the subscribe page"))
-    jobs.append(PageJob.at("", PageKind.NOT_FOUND, source="the 404 page"))
-    jobs.append(PageJob.at("", PageKind.ANSWER, source="the comment receiver's page"))
+            paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys))
+    jobs.append(PageJob.at(urls.search(), PageKind.SEARCH))
+    jobs.append(PageJob.at(urls.subscribe(), PageKind.SUBSCRIBE))
+    jobs.append(PageJob.at("", PageKind.NOT_FOUND))
+    jobs.append(PageJob.at("", PageKind.ANSWER))
     for kind, documents in (("post", site.posts), ("page", site.pages)):  # last, so a collision names the alias
         for doc in documents:
             jobs.extend(PageJob.at(old, PageKind.REDIRECT, (kind, doc.key), source=doc.source) for old in doc.meta.aliases)
@@ -110,6 +109,18 @@ def feed_paths(site: Site) -> list[tuple[str, tuple]]:
 WRITTEN = (PageKind.POST, PageKind.PAGE)  # pages a writer names with 'slug:'
 
 
+def made_from(job: PageJob) -> str:
+    """What made a page, for messages: the writer's file, or which of sitegen's own pages it is (in the writer's language)."""
+    if job.source:
+        return job.source
+    if job.kind is PageKind.SECTION:
+        return _("the page {title}", title=TAXONOMY[job.ref[0]].title)
+    if job.kind is PageKind.TERM:
+        return _("the page of '{term}' in {title}", term=job.ref[1], title=TAXONOMY[job.ref[0]].title)
+    return {PageKind.HOME: _("the home page"), PageKind.SEARCH: _("the search page"), PageKind.SUBSCRIBE: _("the subscribe page"),
+            PageKind.NOT_FOUND: _("the 404 page"), PageKind.ANSWER: _("the comment receiver's page")}.get(job.kind, job.path)
+
+
 def collisions(jobs: list[PageJob]) -> list[SourceError]:
     """Two pages at one URL, each named with what made it."""
     owners: dict[str, PageJob] = {}
@@ -123,11 +134,14 @@ def collisions(jobs: list[PageJob]) -> list[SourceError]:
         if job.kind is PageKind.REDIRECT:
             errors.append(SourceError(job.source, 0, _alias_collision(path, job, other)))
         elif job.kind in WRITTEN:
-            errors.append(SourceError(job.source, 0, _("URL {path} is also used by {other}; give one of them another 'slug:'", path=path, other=other.source)))
+            errors.append(SourceError(job.source, 0, _("URL {path} is also used by {other}; give one of them another 'slug:'", path=path,
+                                                       other=made_from(other))))
         elif other.kind in WRITTEN:
-            errors.append(SourceError(other.source, 0, _("URL {path} is also used by {other}; give it another 'slug:'", path=path, other=job.source)))
+            errors.append(SourceError(other.source, 0, _("URL {path} is also used by {other}; give it another 'slug:'", path=path,
+                                                         other=made_from(job))))
         else:
-            errors.append(SourceError("config.yaml", 0, _("URL {path} is used by both {first} and {second}", path=path, first=other.source, second=job.source)))
+            errors.append(SourceError("config.yaml", 0, _("URL {path} is used by both {first} and {second}", path=path,
+                                                          first=made_from(other), second=made_from(job))))
     return errors
 
 
@@ -152,10 +166,10 @@ def folder_clashes(jobs: list[PageJob], files: set[str]) -> list[SourceError]:
 def _alias_collision(path: str, job: PageJob, other: PageJob) -> str:
     if other.kind is PageKind.REDIRECT:
         return _("old address {path} in 'aliases:' is also in the 'aliases:' of {other}; keep it in one of them",
-                 path=path, other=other.source)
+                 path=path, other=made_from(other))
     if other.source == job.source:
         return _("old address {path} in 'aliases:' is this file's own address; remove it from 'aliases:'", path=path)
-    return _("old address {path} in 'aliases:' is the address of {other}; remove it from 'aliases:'", path=path, other=other.source)
+    return _("old address {path} in 'aliases:' is the address of {other}; remove it from 'aliases:'", path=path, other=made_from(other))
 
 
 def plan_site(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sitetools import make_site, post_text, run_cli
 
+from sitegen.cli import Parser
 from sitegen.comments import moderate, store
 from sitegen.comments.store import Comment
 
@@ -16,7 +17,7 @@ T0 = datetime(2017, 3, 14, 9, 30, tzinfo=UTC)
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sitegen")
+    p = Parser(prog="sitegen")
     moderate.register(p.add_subparsers(dest="command"))
     return p
 
@@ -50,7 +51,7 @@ def test_usage_errors_exit_2():
 def test_list_empty_queue_prints_nothing_on_stdout(root):
     code, out, err = run(root, "list")
     assert (code, out) == (0, "")
-    assert "No comments" in err
+    assert err == "Inga kommentarer väntar på moderering.\n"
 
 
 def test_list_one_line_each_oldest_first(root):
@@ -80,8 +81,8 @@ def test_show(root):
     c = add(root, 1, text="Rad ett\nrad två")
     code, out, err = run(root, "show", c.id)
     assert code == 0 and err == ""
-    assert f"id:      {c.id}\n" in out
-    assert "status:  pending\n" in out and "email:   eva@example.se\n" in out
+    assert f"id:        {c.id}\n" in out
+    assert "status:    väntande\n" in out and "e-post:    eva@example.se\n" in out and "webbplats: \n" in out
     assert out.endswith("\n\nRad ett\nrad två\n")
 
 
@@ -90,25 +91,26 @@ def test_show_unknown_ids_reports_all(root):
     code, out, err = run(root, "show", "nope", c.id, "../x")
     assert code == 1
     assert c.id in out
-    assert "unknown comment id 'nope'" in err and "unknown comment id '../x'" in err
+    assert err == ("comments: ingen kommentar har id 'nope'; `comments list` visar de väntande\n"
+                   "comments: ingen kommentar har id '../x'; `comments list` visar de väntande\n")
 
 
 def test_approve(root):
     a, b = add(root, 1), add(root, 2, post="besok-i-lycksele")
     code, out, err = run(root, "approve", a.id, b.id)
     assert code == 0
-    assert out == f"approved {a.id}\napproved {b.id}\n"
-    assert "Approved comments are published by the next build: run `python build.py`, or approve with --rebuild." in err
+    assert out == f"godkänd {a.id}\ngodkänd {b.id}\n"
+    assert "Godkända kommentarer publiceras med nästa bygge: kör `python build.py`, eller godkänn med --rebuild." in err
     assert store.pending(root) == []
     assert store.approved(root) == {"2017-03-14-finspang": (a,), "besok-i-lycksele": (b,)}
     code, out, err = run(root, "approve", a.id)
-    assert (code, out) == (0, "") and "already approved" in err
+    assert (code, out) == (0, "") and err.startswith(f"{a.id} var redan godkänd\n")
 
 
 def test_reject(root):
     a, b = add(root, 1), add(root, 2)
     code, out, _err = run(root, "reject", b.id)
-    assert (code, out) == (0, f"rejected {b.id}\n")
+    assert (code, out) == (0, f"avvisad {b.id}\n")
     assert [c.id for c in store.pending(root)] == [a.id]
     assert (root / "rejected" / f"{b.id}.yaml").is_file()
     assert store.approved(root) == {}
@@ -119,8 +121,10 @@ def test_unknown_ids_change_nothing(root, verb):
     a = add(root, 1)
     code, out, err = run(root, verb, a.id, "finns-inte", "20990101T000000000000Z-0000000000000000")
     assert code == 1 and out == ""
-    assert "unknown comment id 'finns-inte'" in err
-    assert "unknown comment id '20990101T000000000000Z-0000000000000000'" in err
+    assert "comments: ingen kommentar har id 'finns-inte'" in err
+    assert "comments: ingen kommentar har id '20990101T000000000000Z-0000000000000000'" in err
+    assert err.endswith(("Ingenting godkändes" if verb == "approve" else "Ingenting avvisades")
+                        + "; `comments list` visar de väntande kommentarernas id.\n")
     assert [c.id for c in store.pending(root)] == [a.id]
     assert store.approved(root) == {}
 
@@ -138,7 +142,7 @@ def test_approve_rebuild_publishes_the_comment_at_once(tmp_path):
     root = make_site(tmp_path, {"2017-03-14-finspang.md": post_text("Återbesök i Finspång", municipality="Finspång")})
     c = add(root / "comments", 1, text="Bra att ni kom tillbaka.")
     code, out, err = run_cli(["comments", "approve", "--rebuild", c.id], root)
-    assert (code, out) == (0, f"approved {c.id}\n"), err
+    assert (code, out) == (0, f"godkänd {c.id}\n"), err
     assert "--rebuild" not in err and "1 inlägg publicerat i" in err
     assert "Bra att ni kom tillbaka." in (root / "_site/2017/03/aterbesok-i-finspang/index.html").read_text(encoding="utf-8")
 
@@ -189,3 +193,14 @@ def test_purge_through_the_command_line_uses_the_configs_retention(tmp_path, eng
     code, out, err = run_cli(["comments", "purge"], root)
     assert code == 0 and out == f"e-mail and website removed\t{c.id}\n"
     assert "older than 30 days" in err
+
+
+def test_moderation_in_english(root, english):
+    a = add(root, 1)
+    code, out, err = run(root, "approve", a.id, "nope")
+    assert (code, out) == (1, "")
+    assert err == ("comments: no comment has the id 'nope'; `comments list` shows the pending ones\n"
+                   "Nothing was approved; `comments list` shows the pending ids.\n")
+    assert run(root, "approve", a.id)[1] == f"approved {a.id}\n"
+    code, out, err = run(root, "show", a.id)
+    assert "status:  approved\n" in out and "e-mail:  eva@example.se\n" in out

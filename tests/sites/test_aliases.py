@@ -70,7 +70,7 @@ def test_an_old_address_taken_by_another_page_or_alias_is_an_error_naming_both(e
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
     assert code == 1
     assert err.splitlines() == [
-        ("posts/2017-08-29-ostersund.md: old address /kommun/ in 'aliases:' is the address of the municipality index; "
+        ("posts/2017-08-29-ostersund.md: old address /kommun/ in 'aliases:' is the address of the page Kommuner; "
         "remove it from 'aliases:'"),
         ("posts/2017-03-14-finspang.md: old address /2017/03/14/aterbesok-i-finspang/ in 'aliases:' is also in the 'aliases:' "
         "of posts/2017-08-29-ostersund.md; keep it in one of them"),

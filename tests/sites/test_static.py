@@ -66,11 +66,11 @@ def test_a_static_file_that_would_replace_a_page_is_an_error_naming_both(tmp_pat
         (root / rel).write_text("<p>min egen</p>", encoding="utf-8")
     code, _, err = run_cli(["build", "--output", str(out)], root)
     assert code == 1
-    post = "would replace /2017/03/besok-i-boras/, which sitegen makes, made from posts/a.md"
-    section = "would replace /kommun/, which sitegen makes, made from the municipality index"
+    post = "skulle ersätta /2017/03/besok-i-boras/, som sitegen gör av posts/a.md"
+    section = "skulle ersätta /kommun/, som sitegen gör av sidan Kommuner"
     assert err.splitlines() == [
-        f"static/2017/03/besok-i-boras/index.html: {post}; rename or move the file in static/",
-        f"static/kommun/index.html: {section}; rename or move the file in static/",
+        f"static/2017/03/besok-i-boras/index.html: {post}; byt namn på filen i static/ eller flytta den",
+        f"static/kommun/index.html: {section}; byt namn på filen i static/ eller flytta den",
         "2 problem hittades; inget skrevs.",
     ]
     assert read_tree(out) == before
@@ -82,7 +82,7 @@ def test_an_unknown_asset_in_a_template_names_the_template_line(tmp_path):
     base.write_text(base.read_text(encoding="utf-8").replace("'assets/style.css'|asset", "'assets/stil.css'|asset"), encoding="utf-8")
     code, _, err = run_cli(["build", "--output", str(tmp_path / "out")], root)
     assert code == 1
-    assert err.startswith("templates/base.html:8: KeyError: \"no file static/assets/stil.css; the asset filter names files in static/assets/")
+    assert err.startswith("templates/base.html:8: ingen fil static/assets/stil.css; filtret asset tar filer i static/assets/, till exempel ")
 
 
 def test_headers_file_carries_the_page_policy_with_framing_forbidden_and_the_asset_cache_rule(tmp_path):

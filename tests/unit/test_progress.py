@@ -16,8 +16,8 @@ def test_bar_draws_each_stage_on_one_line_and_ends_it():
     bar.stage("render", 1)(1)
     bar.finish()
     text = out.getvalue()
-    assert "\rread     [" + "#" * 30 + "] 4/4\n" in text
-    assert "\rrender   [" + "#" * 30 + "] 1/1\n" in text
+    assert "\rläser      [" + "#" * 30 + "] 4/4\n" in text  # the stage's name in the writer's language
+    assert "\rbygger     [" + "#" * 30 + "] 1/1\n" in text
     assert text.count("\n") == 2
 
 
@@ -36,4 +36,4 @@ def test_cli_build_is_quiet_about_progress_when_not_a_tty(make_site, run_cli):
     code, _, err = run_cli(["build", "--verbose"], root)
     assert code == 0, err
     assert "[" not in err.split("built", 1)[0]  # no bar before the summary
-    assert "1 sources read, " in err
+    assert "1 källfiler lästa, " in err

@@ -1,10 +1,48 @@
-"""The command line as a writer meets it: a misspelt command, a bad or busy port, `list`, and `new` saying where to look."""
+"""The command line as a writer meets it: help with an example, usage errors, a misspelt command, a bad or busy port,
+`list`, and `new` saying where to look."""
 
 from __future__ import annotations
 
 import socket
 
+import pytest
 from sitetools import free_port, make_site, post_text, run_cli
+
+from sitegen import cli
+
+EVERY_COMMAND = [[c] for c in cli.COMMANDS if c != "comments"] + [["comments", v] for v in ("list", "show", "approve", "reject", "purge")]
+
+
+@pytest.mark.parametrize("command", [[], ["comments"], *EVERY_COMMAND], ids=lambda c: " ".join(c) or "sitegen")
+def test_every_help_is_swedish_with_a_description_and_an_example(tmp_path, command):
+    code, out, err = run_cli([*command, "--help"], tmp_path)
+    assert (code, err) == (0, "")
+    assert out.startswith("användning: sitegen")
+    assert "visa den här hjälpen och avsluta" in out and "flaggor:" in out
+    description = out.split("\n\n")[1]
+    assert description and description[0].isupper() and description.rstrip().endswith(".")
+    example = out.rstrip().splitlines()
+    assert example[-2] == "exempel:" and example[-1].startswith("  python build.py " + " ".join(command)), out
+    for english in ("usage:", "options:", "show this help", "positional arguments", "default:"):
+        assert english not in out
+
+
+def test_help_is_english_when_the_locale_asks(tmp_path, english):
+    code, out, _ = run_cli(["new", "--help"], tmp_path)
+    assert code == 0
+    assert out.startswith("usage: sitegen new [-h] [--municipality MUNICIPALITY]")
+    assert "the post's title, in quotes" in out and out.rstrip().endswith('example:\n  python build.py new "Återbesök i Borås" --municipality Borås')
+
+
+def test_usage_errors_say_what_is_missing_in_swedish(tmp_path):
+    code, _, err = run_cli(["new"], tmp_path)
+    assert code == 2
+    assert err.startswith("användning: sitegen new") and err.endswith("sitegen new: RUBRIK saknas; --help visar ett exempel\n")
+    code, _, err = run_cli(["build", "--output"], tmp_path)
+    assert code == 2 and err.endswith("sitegen build: --output behöver ett värde efter sig\n")
+    code, _, err = run_cli(["build", "--drafst"], tmp_path)
+    assert code == 2 and err.endswith("sitegen: '--drafst' förstås inte här; --help visar vad kommandot tar\n")
+    assert cli.usage_problem("something argparse says that we do not know") == "something argparse says that we do not know"
 
 
 def test_a_misspelt_command_suggests_the_right_one(tmp_path, english):

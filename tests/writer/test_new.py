@@ -19,6 +19,7 @@ def test_new_writes_a_valid_draft_with_the_vocabulary_listed(make_site, run_cli)
     assert 'municipality: "Håbo"' in text
     assert "draft: true" in text
     assert "#   - Barns skolgång:" in text  # plan areas offered as a comment
+    assert "draft: true       # ändra till false för att publicera\n" in text and "# Teman (config.yaml):\n" in text
     config, registry = load_config(root), load_registry()
     (source,) = find_sources(root, "posts", "post")
     errors = []
@@ -70,7 +71,7 @@ def test_new_bad_date_is_a_usage_error(make_site, run_cli):
     root = make_site({})
     code, _, err = run_cli(["new", "X", "--municipality", "Umeå", "--date", "14 mars"], root)
     assert code == 2
-    assert "not a date: '14 mars'" in err
+    assert err.endswith("sitegen new: --date: '14 mars' är inget datum; skriv det som ÅÅÅÅ-MM-DD, till exempel 2017-03-14\n")
 
 
 def test_new_bundle_makes_a_folder_post_ready_for_photos(make_site, run_cli):
@@ -98,3 +99,14 @@ def test_new_never_makes_a_bundle_beside_a_post_of_the_same_name(make_site, run_
     assert code == 1
     assert "posts/2019-09-09-samma-titel.md: finns redan" in err
     assert not (root / "posts/2019-09-09-samma-titel").exists()
+
+
+def test_new_writes_its_comments_in_english_when_the_locale_asks(make_site, run_cli, english):
+    root = make_site({})
+    code, out, err = run_cli(["new", "--bundle", "Återbesök i Borås", "--municipality", "Borås", "--date", "2017-02-14"], root)
+    assert code == 0, err
+    text = (root / out.strip()).read_text(encoding="utf-8")
+    assert "draft: true       # set to false to publish\n" in text and "# Plan areas (config.yaml):\n" in text
+    assert "# Photos: put them in the same folder as this file" in text
+    assert text.endswith("---\n\nWrite about the visit here. Use ## for subheadings, for example one per theme.\n")
+    assert run_cli(["build", "--drafts"], root)[0] == 0

@@ -43,7 +43,7 @@ def test_no_static_folder_is_no_files(tmp_path):
     assert find_static(tmp_path).files == {}
 
 
-def test_an_unreadable_file_is_an_error_naming_it(tmp_path, monkeypatch):
+def test_an_unreadable_file_is_an_error_naming_it(tmp_path, monkeypatch, english):
     _tree(tmp_path, {"CNAME": b"x", "assets/style.css": b"body{}"})
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: not str(p).endswith("CNAME") and real_access(p, mode))

@@ -70,7 +70,7 @@ def index(pages: dict[str, str]) -> dict[str, bytes]:
     return search.index_shard(search.write_shard({f: search.indexed_part(html) for f, html in pages.items()}, "/", 0), True)
 
 
-def test_the_binary_is_run_directly_and_can_be_chosen(monkeypatch):
+def test_the_binary_is_run_directly_and_can_be_chosen(monkeypatch, english):
     search.pagefind_executable.cache_clear()
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
     try:
@@ -80,7 +80,7 @@ def test_the_binary_is_run_directly_and_can_be_chosen(monkeypatch):
     finally:
         search.pagefind_executable.cache_clear()
     assert str(caught.value.errors[0]) == (
-        "templates/post.html: search index (Pagefind) failed: could not run /nonexistent/pagefind: No such file or directory"
+        "templates/post.html: the search index (Pagefind) failed: could not run /nonexistent/pagefind: No such file or directory"
     )
 
 
