@@ -117,7 +117,8 @@ def _answer(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
 
 
 def _not_found(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
-    return {"title": "Sidan finns inte", "canonical": ""}
+    # served at any address, so it is no section's page: no menu item is marked current
+    return {"title": "Sidan finns inte", "canonical": "", "path": job.file}
 
 
 def _redirect(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:

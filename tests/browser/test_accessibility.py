@@ -94,14 +94,17 @@ def test_page_structure_and_no_horizontal_scroll_on_a_360px_phone(new_page, site
 
 
 @pytest.mark.parametrize(
-    ("path", "current"),
-    [("", "Besök"), ("kommun/", "Kommuner"), ("kommun/finspang/", "Kommuner"), ("lan/", "Län"), ("tema/samverkan/", "Teman"),
-     ("tagg/", "Taggar"), ("arkiv/2017/", "Arkiv"), ("sok/", "Sök"), ("om-bloggen/", "Om")],
+    ("path", "current", "section"),
+    [("", "Besök", None), ("kommun/", "Kommuner", None), ("kommun/finspang/", None, "Kommuner"), ("lan/", "Län", None),
+     ("tema/samverkan/", None, "Teman"), ("tagg/", "Taggar", None), ("arkiv/2017/", None, "Arkiv"), ("sok/", "Sök", None),
+     ("om-bloggen/", "Om", None)],
 )  # fmt: skip
-def test_navigation_marks_the_current_section(page, sites, path, current):
+def test_navigation_marks_only_the_page_itself_as_current(page, sites, path, current, section):
     page.goto(sites.sample.url(path))
     marked = page.eval_on_selector_all('#meny a[aria-current="page"]', "els => els.map(e => e.textContent.trim())")
-    assert marked == [current]
+    assert marked == ([current] if current else [])
+    inside = page.eval_on_selector_all("#meny a.in-section", "els => els.map(e => e.textContent.trim())")
+    assert inside == ([section] if section else [])  # a sub-page shows its section to the eye, not as "current"
     labels = page.eval_on_selector_all("#meny a", "els => els.map(e => e.textContent.trim())")
     assert labels == ["Besök", "Kommuner", "Län", "Teman", "Taggar", "Arkiv", "Sök", "Om"]
 

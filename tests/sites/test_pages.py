@@ -366,6 +366,9 @@ def test_404_page_links_work_from_any_url(site):
     for target in hrefs(html) + [v for t, a, v in scan_html(html).links if a in ("href", "src")]:
         # served for any missing URL, so no link may be relative to where it is
         assert target.startswith((BASE_PATH, "#", "https://", "http://", "mailto:", "tel:")), target
+    # it stands in for any address, so it is nobody's section and the menu marks nothing current
+    assert "aria-current" not in html and "in-section" not in html
+    assert href("sok/") in hrefs(main_html(html))  # it offers the search
 
 
 def test_robots_points_at_the_sitemap(site):
