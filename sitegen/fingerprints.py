@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sitegen.site.index import Site
     from sitegen.site.plan import PageJob
 
-FORMAT = 16  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+FORMAT = 17  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
 # Pillow's compiled parts, which hold the codecs (libjpeg, libwebp, zlib, littlecms) its files are encoded with
@@ -184,7 +184,8 @@ def _post_page(job: PageJob, i: PageInputs) -> str:
     post = site.by_key[job.ref[0]]
     terms = [(t.kind, t.name, t.url) for kind in POST_KINDS for t in site.post_terms(post, kind)]
     related = _posts(site, site.related[post.key])  # the template may show any of their metadata
-    return digest(i.shared, job, post.digest, post.url, post.key in site.scheduled, terms, related,
+    more = [(term.url, _posts(site, keys)) for term, keys in site.more_in(post)]  # "Fler besök i Borås"
+    return digest(i.shared, job, post.digest, post.url, post.key in site.scheduled, terms, related, more,
                   _neighbour(site, site.older[post.key]), _neighbour(site, site.newer[post.key]),
                   i.comments.get(post.key, ()))
 
@@ -196,13 +197,20 @@ def _list_page(job: PageJob, i: PageInputs, keys: tuple[str, ...], head: tuple) 
     return digest(i.shared, job, head, len(keys), _posts(i.site, shown), [len(i.comments.get(k, ())) for k in shown])
 
 
+def _map(site: Site) -> tuple:
+    """What the map of coverage shows: each county's link and how many of its municipalities are visited."""
+    return tuple((c.county.code, c.term_url, c.visited) for c in site.coverage)
+
+
 def _home_page(job: PageJob, i: PageInputs) -> str:
-    return _list_page(job, i, i.site.post_keys, ())
+    return _list_page(job, i, i.site.post_keys, _map(i.site) if job.number == 1 else ())  # the map is on page 1
 
 
 def _term_page(job: PageJob, i: PageInputs) -> str:
     term = i.site.term(*job.ref)
-    return _list_page(job, i, term.post_keys, (term.name, term.url, term.description))
+    place = i.site.place_of(term)  # a municipality's or county's page shows its county's municipalities and their visits
+    shown_map = _map(i.site) if term.kind == "county" and job.number == 1 else ()  # with the map of every county
+    return _list_page(job, i, term.post_keys, (term.name, term.url, term.description, place, shown_map))
 
 
 def _standalone_page(job: PageJob, i: PageInputs) -> str:

@@ -70,6 +70,14 @@ class License:
 
 
 @dataclass(frozen=True)
+class ShareImage:
+    """The picture a shared link shows when its page has no photo of its own (og:image)."""
+
+    file: str  # in static/assets/, e.g. 'assets/dela.png': published under a name that changes with its bytes
+    alt: str
+
+
+@dataclass(frozen=True)
 class ImagesConfig:
     """How photos are published: the widths each is made in, and the encoders' quality."""
 
@@ -98,6 +106,7 @@ class Config:
     publisher: Publisher
     license: License | None  # None: the site names no licence
     digest: str  # hash of the config file's bytes, for caches
+    share_image: ShareImage | None = None  # what a shared link shows when its page has no photo
 
     @property
     def base_path(self) -> str:
@@ -198,6 +207,7 @@ TOP_FIELDS = {
     "images": Field((dict,), {}),
     "publisher": Field((dict,)),
     "license": Field((dict,), None),
+    "share_image": Field((dict,), None),
 }
 URL_FIELDS = {
     "post": Field((str,), "{year}/{month}/{slug}/", _post_pattern),
@@ -251,6 +261,12 @@ def _web_address(value: str) -> str | None:
                                                                              "'https://creativecommons.org/licenses/by/4.0/'")
 
 
+def _asset_file(value: str) -> str | None:
+    if _static_file(value) or not value.strip().startswith("assets/") or not value.strip().lower().endswith((".png", ".jpg", ".jpeg")):
+        return _("names a PNG or JPEG file in static/assets/, like 'assets/dela.png'")
+    return None
+
+
 def _static_file(value: str) -> str | None:
     clean = value.strip()
     if not clean or clean.startswith("/") or ".." in clean.split("/") or "\\" in clean:
@@ -266,6 +282,8 @@ PUBLISHER_FIELDS = {
     "logo": Field((str,), None, _static_file),
 }
 LICENSE_FIELDS = {"name": Field((str,), check=not_blank), "url": Field((str,), check=_web_address)}
+SHARE_IMAGE_FIELDS = {"file": Field((str,), check=_asset_file), "alt": Field((str,), check=not_blank)}
+
 
 
 def load_config(root: Path) -> Config:
@@ -284,6 +302,11 @@ def load_config(root: Path) -> Config:
     if logo and not (root / "static" / logo).is_file():
         raise BuildError([SourceError(CONFIG_FILE, doc.line("publisher", "logo"),
                                       _("'logo' names static/{logo}, which is not there; put the logo there or remove the line", logo=logo))])
+    share = config.share_image
+    if share and not (root / "static" / share.file).is_file():
+        raise BuildError([SourceError(CONFIG_FILE, doc.line("share_image", "file"),
+                                      _("'file' names static/{file}, which is not there; put the picture there or remove the lines",
+                                        file=share.file))])
     return config
 
 
@@ -295,6 +318,8 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
     images = validate_mapping(doc, ("images",), top.get("images", {}), IMAGE_FIELDS, CONFIG_FILE, errors)
     publisher = validate_mapping(doc, ("publisher",), top["publisher"], PUBLISHER_FIELDS, CONFIG_FILE, errors) if "publisher" in top else {}
     licence = validate_mapping(doc, ("license",), top["license"], LICENSE_FIELDS, CONFIG_FILE, errors) if top.get("license") else None
+    share = (validate_mapping(doc, ("share_image",), top["share_image"], SHARE_IMAGE_FIELDS, CONFIG_FILE, errors)
+             if top.get("share_image") else None)
     areas = _plan_areas(doc, top.get("plan_areas", []), errors)
     extra = _extra_keys(doc, top.get("extra_front_matter", []), errors)
     segments = {k: v for k, v in urls.items() if k != "post"}
@@ -322,6 +347,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
         images=ImagesConfig(tuple(sorted(images["widths"])), images["quality"]),
         publisher=Publisher(**{k: v.strip() if isinstance(v, str) else v for k, v in publisher.items()}),
         license=License(licence["name"].strip(), licence["url"].strip()) if licence else None,
+        share_image=ShareImage(share["file"].strip(), share["alt"].strip()) if share else None,
         digest=digest,
     )
 

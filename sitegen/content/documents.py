@@ -123,6 +123,7 @@ class Post:
     digest: str  # hash of the source bytes and the rendered body (which shows its images' names and sizes)
     links: tuple[tuple[str, int], ...]  # (href, file line) of links in the body, for checking
     images: tuple[tuple[str, int], ...]  # (src, file line) of images in the body, for their problems' lines
+    headings: tuple[tuple[str, str], ...]  # (id, text) of the body's h2 headings: "Innehåll" when there are three or more
     cover: Cover | None  # the first image it shows, for previews where it is shared
     depends: tuple[str, ...]  # files of static/ the body shows, from the project root: a change means reading it again
     meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
@@ -152,6 +153,7 @@ class Page:
     digest: str
     links: tuple[tuple[str, int], ...]
     images: tuple[tuple[str, int], ...]
+    headings: tuple[tuple[str, str], ...]
     cover: Cover | None
     depends: tuple[str, ...]
 
@@ -195,6 +197,7 @@ def _shared_fields(source: SourceFile, doc: Document, rendered: Rendered, summar
         "digest": fingerprints.bytes_digest(doc.raw, rendered.html.encode("utf-8")),
         "links": tuple((href, doc.body_line + line) for href, line in rendered.links),
         "images": tuple((src, doc.body_line + line) for src, line in rendered.images),
+        "headings": rendered.headings,
         "cover": cover(rendered.pictures),
         "depends": tuple(dict.fromkeys(pic.source for pic, _ in rendered.pictures if pic.source.startswith(f"{STATIC_DIR}/"))),
     }

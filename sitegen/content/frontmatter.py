@@ -37,6 +37,7 @@ POST_FIELDS = {
     "draft": Field((bool,), False),
     "comments": Field((bool,), True),
     "aliases": Field((list, str), []),
+    "updated": Field((date, datetime, str, int, float, bool, list, dict), None),  # "Uppdaterad 3 maj 2018"
 }
 
 PAGE_FIELDS = {
@@ -68,6 +69,12 @@ class PostMeta:
     comments: bool
     extra: tuple[tuple[str, Any], ...]
     aliases: tuple[str, ...]  # old addresses that redirect here, as site paths (config.urls.alias)
+    updated: datetime | None = None  # when the post was last changed in substance: "Uppdaterad", feeds, sitemap
+
+    @property
+    def modified(self) -> datetime:
+        """When the post last changed: 'updated:', else its date (Atom's <updated>, the sitemap's lastmod)."""
+        return self.updated or self.date
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,9 @@ def check_post(
     if key in RESERVED_KEYS:
         errors.append(SourceError(rel, 0, _("'{key}' is reserved for the comment folders; rename the file", key=key)))
     when = _date(doc, values.get("date"), rel, config, errors) if "date" in values else None
+    updated = _date(doc, values["updated"], rel, config, errors, "updated") if values.get("updated") is not None else None
+    if when and updated and updated[0] < when[0]:
+        errors.append(SourceError(rel, doc.line("updated"), _("'updated' is before 'date': a post is updated after it is published")))
     municipalities = _municipalities(doc, values.get("municipality"), rel, registry, errors)
     counties = _counties(doc, values.get("county"), municipalities, rel, registry, errors)
     # a draft may wait for its place (an imported post whose terms named none); a published visit has one
@@ -132,11 +142,12 @@ def check_post(
         comments=values["comments"],
         extra=tuple((k, values[k]) for k in sorted(extra_keys & set(values))),
         aliases=aliases,
+        updated=updated[0] if updated else None,
     )
 
 
-def _date(doc, value, rel, config: Config, errors) -> tuple[datetime, bool] | None:
-    line = doc.line("date")
+def _date(doc, value, rel, config: Config, errors, key: str = "date") -> tuple[datetime, bool] | None:
+    line = doc.line(key)
     if isinstance(value, str):
         text = value.strip()
         try:  # a quoted "2017-03-14" is a day without a time, like an unquoted one
@@ -147,15 +158,15 @@ def _date(doc, value, rel, config: Config, errors) -> tuple[datetime, bool] | No
             except ValueError:
                 value = None
     if not isinstance(value, (date, datetime)):  # e.g. '14 mars 2017' or a bare 2017
-        errors.append(SourceError(rel, line, _("'date' is not a date: '{value}'; write it as YYYY-MM-DD, e.g. 2017-03-14",
-                                               value=_shown(doc, "date"))))
+        errors.append(SourceError(rel, line, _("'{key}' is not a date: '{value}'; write it as YYYY-MM-DD, e.g. 2017-03-14",
+                                               key=key, value=_shown(doc, key))))
         return None
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=config.tz)
         try:
             return aware.astimezone(config.tz), True
         except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in Stockholm
-            errors.append(SourceError(rel, line, _("'date' is out of range: '{value}'", value=_shown(doc, "date"))))
+            errors.append(SourceError(rel, line, _("'{key}' is out of range: '{value}'", key=key, value=_shown(doc, key))))
             return None
     return datetime.combine(value, time(0, 0), tzinfo=config.tz), False
 

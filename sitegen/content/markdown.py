@@ -34,6 +34,7 @@ class Rendered:
     problems: tuple[tuple[int, str], ...]  # (0-based body line, message): images without alt text or a file
     links: tuple[tuple[str, int], ...]  # (href, 0-based body line) of every link
     images: tuple[tuple[str, int], ...]  # (src, 0-based body line) of every image
+    headings: tuple[tuple[str, str], ...]  # (id, plain text) of every top-level (h2) heading, for a table of contents
     pictures: tuple[tuple[Picture, str], ...] = ()  # every image shown, in order, with its alt text
 
 
@@ -167,7 +168,9 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
             elif child.type == "link_open":
                 links.append((str(child.attrGet("href") or ""), child_line))
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(html, first, tuple(problems), tuple(links), tuple(images), tuple(shown))
+    headings = tuple((str(t.attrGet("id") or ""), _plain(tokens[i + 1].children or [])) for i, t in enumerate(tokens)
+                     if t.type == "heading_open" and t.tag == "h2")
+    return Rendered(html, first, tuple(problems), tuple(links), tuple(images), headings, tuple(shown))
 
 
 def _mark_figure(tokens: list[Token], i: int) -> None:

@@ -51,6 +51,10 @@ class Registry:
     def county_of(self, m: Municipality) -> County:
         return self._county_codes[m.county_code]
 
+    def municipality_by_code(self, code: str) -> Municipality:
+        """The municipality with this four-digit code (a term's id)."""
+        return next(m for m in self.municipalities if m.code == code)
+
     def municipalities_in(self, county: County) -> tuple[Municipality, ...]:
         return tuple(m for m in self.municipalities if m.county_code == county.code)
 

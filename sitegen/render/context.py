@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sitegen.config.urls import Urls
 from sitegen.content.documents import Post
-from sitegen.content.registry import County, Municipality
 from sitegen.kinds import FEED_KINDS, POST_KINDS, TAXONOMY, PageKind
-from sitegen.site.collate import sort_key
-from sitegen.site.index import Site, Term
+from sitegen.site.index import Site
 from sitegen.site.plan import PageJob
 from sitegen.site.shards import shard_sizes
 
@@ -66,7 +65,7 @@ def context(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
 
 
 def _home(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
-    return {**_slice(site, site.post_keys, job, "", comments), "title": site.config.title}
+    return {**_slice(site, site.post_keys, job, "", comments), "title": site.config.title, "coverage": site.coverage}
 
 
 def _post(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
@@ -80,6 +79,9 @@ def _post(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
         "comments": comments.get(post.key, ()),
         "post_url": site.urls.href(post.url),
         "terms": {kind: site.post_terms(post, kind) for kind in POST_KINDS},
+        "more_in": [(term, [site.by_key[k] for k in keys]) for term, keys in site.more_in(post)],
+        "crumbs": crumbs(site, post),
+        "structured_data": structured_data(site, post),
     }
 
 
@@ -92,14 +94,15 @@ def _section(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     taxonomy = TAXONOMY[job.ref[0]]
     ctx: dict[str, Any] = {"kind": taxonomy.kind, "title": taxonomy.title, "terms": site.taxonomies[taxonomy.kind]}
     if taxonomy.coverage:  # the overview of all 290 municipalities, visited or not
-        ctx["coverage"] = _coverage(site)
+        ctx["coverage"] = site.coverage
     return ctx
 
 
 def _term(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     term = site.term(*job.ref)
     feed = site.urls.feed(term.url) if TAXONOMY[term.kind].feed else None
-    return {**_slice(site, term.post_keys, job, term.url, comments), "term": term, "kind": term.kind, "title": term.name, "feed": feed}
+    return {**_slice(site, term.post_keys, job, term.url, comments), "term": term, "kind": term.kind, "title": term.name, "feed": feed,
+            "county": site.place_of(term)}
 
 
 def _search(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
@@ -141,31 +144,6 @@ CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]]
 }
 
 
-@dataclass(frozen=True)
-class CountyCoverage:
-    """A county with each of its municipalities and their visits, for /kommun/ and /lan/."""
-
-    county: County
-    term: Term | None  # the county's term page, if any post is about it
-    municipalities: tuple[tuple[Municipality, Term | None, tuple[str, ...]], ...]  # (municipality, term, years)
-
-    @property
-    def visited(self) -> int:
-        return sum(1 for _, term, _ in self.municipalities if term is not None)
-
-
-def _coverage(site: Site) -> tuple[CountyCoverage, ...]:
-    out = []
-    for county in sorted(site.registry.counties, key=lambda c: sort_key(c.name)):
-        rows = []
-        for m in sorted(site.registry.municipalities_in(county), key=lambda m: sort_key(m.name)):
-            term = site.terms.get(("municipality", m.code))
-            years = sorted({f"{site.by_key[k].meta.date.year}" for k in term.post_keys}) if term else []
-            rows.append((m, term, tuple(years)))
-        out.append(CountyCoverage(county, site.terms.get(("county", county.code)), tuple(rows)))
-    return tuple(out)
-
-
 def _slice(site: Site, keys: Sequence[str], job: PageJob, first: str, comments: Comments) -> dict[str, Any]:
     per_page = site.config.per_page
     start = (job.number - 1) * per_page
@@ -176,6 +154,41 @@ def _slice(site: Site, keys: Sequence[str], job: PageJob, first: str, comments: 
         "total": len(keys),
         "pagination": Pagination(job.number, job.pages, first, site.urls),
     }
+
+
+def crumbs(site: Site, post: Post) -> list[tuple[str, str]]:
+    """(name, site path) of the places above a post: Start › its county › its municipality."""
+    trail = [("Start", "")]
+    county = next(iter(site.post_terms(post, "county")), None)
+    municipality = next(iter(site.post_terms(post, "municipality")), None)
+    if county:
+        trail.append((county.description, county.url))
+    if municipality:
+        trail.append((municipality.name, municipality.url))
+    return trail
+
+
+def structured_data(site: Site, post: Post) -> list[dict[str, Any]]:
+    """schema.org JSON-LD for a post: a BlogPosting where the visit took place, and its breadcrumb trail."""
+    absolute = site.urls.absolute
+    url = absolute(post.url)
+    posting: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.meta.title, "description": post.summary,
+        "datePublished": post.meta.date.isoformat(), "dateModified": post.meta.modified.isoformat(), "inLanguage": "sv-SE",
+        "url": url, "mainEntityOfPage": url, "author": {"@type": "Person", "name": post.meta.author},
+        "publisher": {"@type": "Organization", "name": site.config.publisher.name, "email": site.config.publisher.email},
+    }
+    counties = [{"@type": "AdministrativeArea", "name": c.official_name} for c in post.meta.counties]
+    places = [{"@type": "Place", "name": m.official_name, "containedInPlace": counties[0]} if counties else
+              {"@type": "Place", "name": m.official_name} for m in post.meta.municipalities] or counties
+    if places:
+        posting["contentLocation"] = places[0] if len(places) == 1 else places
+    if post.cover:
+        posting["image"] = absolute(quote(post.cover.path))
+    trail = [*crumbs(site, post), (post.meta.title, post.url)]
+    breadcrumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": i, "name": name, "item": absolute(path)} for i, (name, path) in enumerate(trail, 1)]}
+    return [posting, breadcrumbs]
 
 
 def _post_or_none(site: Site, key: str | None) -> Post | None:

@@ -104,6 +104,7 @@ def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str]
         section_titles=SECTION_TITLES,
         search_path=urls.search(),
         privacy_path=next((p.url for p in site.pages if p.key == PRIVACY_PAGE), None),
+        share_image=_share_image(site, assets),
     )
     folder = _bytecode_folder(cache_dir, env) if cache_dir is not None else None
     if folder is not None:  # compiling the templates is a tenth of a small rebuild
@@ -122,6 +123,14 @@ def _bytecode_folder(cache_dir: Path, env: jinja2.Environment) -> Path | None:
     except OSError:  # a read-only project: compile every time
         return None
     return folder
+
+
+def _share_image(site: Site, assets: Mapping[str, str]) -> tuple[str, str] | None:
+    """(absolute URL, alt text) of the picture shared links show for pages without a photo of their own."""
+    share = site.config.share_image
+    if share is None or share.file not in assets:
+        return None
+    return site.urls.absolute(assets[share.file]), share.alt
 
 
 def _nav(site: Site) -> tuple[tuple[str, str], ...]:

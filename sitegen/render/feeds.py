@@ -50,7 +50,7 @@ def rights(config) -> str:
 
 def _updated(posts: list[Post]) -> str:
     # derived from content, not the clock, so builds stay byte-identical
-    return posts[0].meta.date.isoformat() if posts else "1970-01-01T00:00:00+00:00"
+    return max(p.meta.modified for p in posts).isoformat() if posts else "1970-01-01T00:00:00+00:00"
 
 
 def _entry(feed: ET.Element, site: Site, post: Post) -> None:
@@ -60,7 +60,7 @@ def _entry(feed: ET.Element, site: Site, post: Post) -> None:
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(post.url)})
     _text(entry, "id", urls.absolute(post.url))
     _text(entry, "published", post.meta.date.isoformat())
-    _text(entry, "updated", post.meta.date.isoformat())
+    _text(entry, "updated", post.meta.modified.isoformat())
     author = ET.SubElement(entry, "author")
     _text(author, "name", post.meta.author)
     for kind in POST_KINDS:

@@ -19,7 +19,7 @@ def render_sitemap(site: Site, jobs: list[PageJob]) -> bytes:
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = site.urls.absolute(job.path)
         if job.kind is PageKind.POST:
-            ET.SubElement(url, "lastmod").text = site.by_key[job.ref[0]].meta.date.date().isoformat()
+            ET.SubElement(url, "lastmod").text = site.by_key[job.ref[0]].meta.modified.date().isoformat()
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 

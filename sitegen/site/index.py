@@ -14,11 +14,13 @@ from sitegen.content.documents import Page, Post
 from sitegen.content.registry import Registry
 from sitegen.kinds import KINDS, TAXONOMIES
 from sitegen.site.collate import sort_key
+from sitegen.site.coverage import CountyCoverage, coverage
 
 # how much sharing each kind of term says about two visits being related
 RELATED_WEIGHTS = {t.kind: t.related_weight for t in TAXONOMIES if t.related_weight}
 # per term, only this many posts nearest in time are candidates: keeps related visits linear in posts
 RELATED_NEIGHBOURS = 12
+MORE_IN = 5  # "Fler besök i Borås": the newest of the municipality's other visits
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Site:
     newer: Mapping[str, str | None]
     related: Mapping[str, tuple[str, ...]]
     scheduled: frozenset[str]  # posts dated after the build's time, in it only with --future (serve): "Schemalagd"
+    coverage: tuple[CountyCoverage, ...]  # every county with its municipalities' visits: /kommun/, /lan/ and the map
 
     def term(self, kind: str, term_id: str) -> Term:
         return self.terms[(kind, term_id)]
@@ -62,6 +65,27 @@ class Site:
     def document(self, kind: str, key: str) -> Post | Page:
         """The post or the page a redirect leads to, from its ref ('post' | 'page', key)."""
         return self.by_key[key] if kind == "post" else self.page(key)
+
+    def county_coverage(self, code: str) -> CountyCoverage:
+        """One county's municipalities and their visits."""
+        return next(c for c in self.coverage if c.county.code == code)
+
+    def place_of(self, term: Term) -> CountyCoverage | None:
+        """The county a municipality's or a county's page shows around it: its municipalities and their visits."""
+        if term.kind == "county":
+            return self.county_coverage(term.id)
+        if term.kind == "municipality":
+            return self.county_coverage(self.registry.municipality_by_code(term.id).county_code)
+        return None
+
+    def more_in(self, post: Post, limit: int = MORE_IN) -> tuple[tuple[Term, tuple[str, ...]], ...]:
+        """Per municipality of ``post``, its other visits, newest first (at most ``limit``): "Fler besök i Borås"."""
+        out = []
+        for term in self.post_terms(post, "municipality"):
+            others = tuple(k for k in term.post_keys if k != post.key)[:limit]
+            if others:
+                out.append((term, others))
+        return tuple(out)
 
     def post_terms(self, post: Post, kind: str) -> tuple[Term, ...]:
         return tuple(self.terms[(kind, i)] for i in term_ids(post, kind))
@@ -144,6 +168,7 @@ def build_index(config: Config, registry: Registry, urls: Urls, posts: list[Post
         newer=MappingProxyType(newer),
         related=MappingProxyType(related_posts(ordered, terms, config.related_posts)),
         scheduled=scheduled,
+        coverage=coverage(registry, by_key, {key: (t.url, t.post_keys) for key, t in terms.items() if t.kind in ("municipality", "county")}),
     )
 
 

@@ -91,3 +91,27 @@ def test_no_request_leaves_127_0_0_1(new_page, sites):
     assert foreign == []
     assert any("/pagefind/" in u for u in seen), "the search bundle was loaded"
     assert any(re.search(r"/assets/style\.[0-9a-f]{10}\.css$", u) for u in seen), "the stylesheet, by its hashed name"
+
+
+def test_the_filter_box_narrows_all_municipalities_to_the_typed_name(page, sites):
+    page.goto(sites.sample.url("kommun/"))
+    box = page.locator("#filtrera")
+    assert box.is_visible()  # the script shows it; without JavaScript it stays hidden and everything is listed
+    listed = "() => [...document.querySelectorAll('#alla-kommuner li')].filter(li => !li.hidden).length"
+    assert page.evaluate(listed) == 290
+    box.fill("borå")
+    assert page.evaluate(listed) == 1
+    assert page.inner_text("#filtrera-antal") == "1 kommun"
+    assert page.evaluate("[...document.querySelectorAll('#alla-kommuner section')].filter(s => !s.hidden).length") == 1
+    box.fill("malmo")  # without the ring: Malmö is found as a writer types on any keyboard
+    assert page.evaluate("[...document.querySelectorAll('#alla-kommuner li')].filter(li => !li.hidden).map(li => li.textContent.trim())") == ["Malmö"]
+    box.fill("")
+    assert page.evaluate(listed) == 290 and page.inner_text("#filtrera-antal") == ""
+
+
+def test_the_map_is_reached_by_keyboard_and_leads_to_a_county(page, sites):
+    page.goto(sites.sample.url("lan/"))
+    tab_to(page, "el.getAttribute('aria-label') === 'Västra Götaland: 1 av 49 kommuner besökta'")
+    follow(page)
+    page.wait_for_url(sites.sample.url("lan/vastra-gotaland/"))
+    assert page.inner_text("h1") == "Västra Götalands län"

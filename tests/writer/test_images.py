@@ -51,7 +51,7 @@ def test_every_image_beside_a_post_and_in_static_is_published_without_metadata(m
     root = photo_site(make_site)
     build(root)
     files = read_tree(root / "_site")
-    images = sorted(rel for rel in files if rel.endswith((".jpg", ".png", ".webp")))
+    images = sorted(rel for rel in files if rel.endswith((".jpg", ".png", ".webp")) and not rel.startswith("assets/"))  # not the site's own
     assert images == [f"{FOLDER}{name}" for name in (
         "foto-480.jpg", "foto-480.webp", "foto-960.jpg", "foto-960.webp", "foto.jpg", "foto.webp",
         "gammal-480.jpg", "gammal-480.webp", "gammal.jpg", "gammal.webp",
