@@ -222,7 +222,7 @@ def _section_page(job: PageJob, i: PageInputs) -> str:
 
 
 def _search_page(job: PageJob, i: PageInputs) -> str:
-    return digest(i.shared, job, i.search_shards)
+    return digest(i.shared, job, i.search_shards, i.site.visited_places())  # a municipality narrows the counties
 
 
 def _fixed_page(job: PageJob, i: PageInputs) -> str:

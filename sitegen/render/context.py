@@ -106,7 +106,7 @@ def _term(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
 
 
 def _search(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
-    return {"title": "Sök", "merged_shards": max(0, len(shard_sizes(len(site.posts))) - 1)}
+    return {"title": "Sök", "merged_shards": max(0, len(shard_sizes(len(site.posts))) - 1), "places": site.visited_places()}
 
 
 def _subscribe(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:

@@ -70,6 +70,10 @@ class Site:
         """One county's municipalities and their visits."""
         return next(c for c in self.coverage if c.county.code == code)
 
+    def visited_places(self) -> dict[str, str]:
+        """Each visited municipality's name -> its county's, as the search's filters name them (a municipality narrows the counties)."""
+        return {t.name: t.description for t in self.taxonomies["municipality"]}
+
     def place_of(self, term: Term) -> CountyCoverage | None:
         """The county a municipality's or a county's page shows around it: its municipalities and their visits."""
         if term.kind == "county":

@@ -17,6 +17,11 @@ async function start(root) {
   const selects = Array.from(form.querySelectorAll("select[data-filter]"));
   const status = root.querySelector("#sok-status");
   const list = root.querySelector("#sok-traffar");
+  const advice = root.querySelector("#sok-rad");
+  const clear = root.querySelector("#sok-rensa");
+  const disclosure = form.querySelector("details");
+  const places = JSON.parse(root.dataset.places || "{}"); // municipality -> its county, as the filters name them
+  status.textContent = "Laddar sökningen…"; // Pagefind's index is fetched now: say so, rather than show nothing
 
   // Older posts are indexed in numbered shards beneath the bundle (see sitegen/site/shards.py); the
   // newest shard is the bundle itself. Shard ids, newest first: the bundle's id is the count.
@@ -44,6 +49,10 @@ async function start(root) {
       select.value = wanted;
     }
   }
+  status.textContent = "";
+  // On a phone the filters wait behind "Avgränsa", so the results start on the first screen; chosen ones show
+  disclosure.open = window.matchMedia("(min-width: 40rem)").matches || selects.some((s) => s.value);
+  narrowCounties(selects, places);
   form.hidden = false;
 
   let generation = 0;
@@ -60,6 +69,7 @@ async function start(root) {
       if (select.value) filters[select.dataset.filter] = select.value;
     }
     remember(term, selects);
+    advice.hidden = true;
     if (!term && Object.keys(filters).length === 0) {
       list.replaceChildren();
       more.remove();
@@ -81,6 +91,13 @@ async function start(root) {
     await showMore(mine, false);
     if (mine !== generation) return;
     status.textContent = describe(results.length, term, selects);
+    if (results.length === 0) {
+      // nothing found: say what to try, and offer the search without the filters that may be in the way
+      const chosen = selects.some((s) => s.value);
+      clear.hidden = !chosen;
+      clear.querySelector("a").href = term ? `?q=${encodeURIComponent(term)}` : location.pathname;
+      advice.hidden = false;
+    }
   }
 
   async function showMore(mine, focusFirst) {
@@ -99,6 +116,13 @@ async function start(root) {
   }
 
   more.addEventListener("click", () => showMore(generation, true));
+  clear.querySelector("a").addEventListener("click", (event) => {
+    event.preventDefault();
+    for (const select of selects) select.value = "";
+    narrowCounties(selects, places);
+    run();
+    input.focus();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run();
@@ -107,7 +131,12 @@ async function start(root) {
     clearTimeout(timer);
     timer = setTimeout(run, 300);
   });
-  for (const select of selects) select.addEventListener("change", run);
+  for (const select of selects) {
+    select.addEventListener("change", () => {
+      narrowCounties(selects, places);
+      run();
+    });
+  }
 
   if (input.value || selects.some((s) => s.value)) run();
 }
@@ -156,7 +185,8 @@ function resultItem(data) {
   }
   const excerpt = document.createElement("p");
   excerpt.className = "excerpt";
-  excerpt.append(...excerptNodes(data.excerpt || ""));
+  // an excerpt is a piece from within the text: marked so, at both ends
+  excerpt.append("…", ...excerptNodes(data.excerpt || ""), "…");
   item.append(excerpt);
   return item;
 }
@@ -175,6 +205,18 @@ function excerptNodes(html) {
     }
   }
   return out;
+}
+
+// A chosen municipality lies in one county: only that county is offered, so the filters never contradict each other.
+function narrowCounties(selects, places) {
+  const municipality = selects.find((s) => s.dataset.filter === "kommun");
+  const county = selects.find((s) => s.dataset.filter === "lan");
+  if (!municipality || !county) return;
+  const within = places[municipality.value];
+  for (const option of county.options) {
+    option.hidden = option.disabled = Boolean(within && option.value && option.value !== within);
+  }
+  if (within && county.value && county.value !== within) county.value = "";
 }
 
 function describe(count, term, selects) {

@@ -146,3 +146,43 @@ def test_the_bundle_is_byte_identical_across_builds(sites):
         p.relative_to(sites.big.out).as_posix(): p.read_bytes() for p in (sites.big.out / "pagefind").rglob("*") if p.is_file()
     }, "the build wrote the same bundle"
     assert len([name for name in first if name.startswith("pagefind/filter/")]) == 4  # kommun, lan, tema, del (the shard)
+
+
+def test_nothing_found_gives_advice_and_a_way_out_of_the_filters(page, sites):
+    page.goto(sites.sample.url("sok/"))
+    assert search(page, "socionomutbildning", kommun="Finspång") == []
+    assert page.inner_text("#sok-status") == "Inga träffar för ”socionomutbildning”, avgränsat till Finspång."
+    assert page.is_visible("#sok-rad") and "Kontrollera stavningen" in page.inner_text("#sok-rad")
+    page.click("#sok-rensa a")  # "Rensa avgränsningar": the same words in every visit
+    page.wait_for_function("() => /^\\d+ träff(ar)? för ”socionomutbildning”\\.$/.test(document.querySelector('#sok-status').textContent)")
+    assert page.eval_on_selector("#sok-kommun", "s => s.value") == "" and not page.is_visible("#sok-rad")
+    assert search(page, "ordsomintefinns") == []
+    assert page.is_visible("#sok-rad") and not page.is_visible("#sok-rensa")  # no filters to clear
+
+
+def test_excerpts_are_marked_as_pieces_of_the_text(page, sites):
+    page.goto(sites.sample.url("sok/"))
+    results = search(page, "skolan")
+    assert results and all(r["excerpt"].startswith("…") and r["excerpt"].endswith("…") for r in results)
+
+
+def test_choosing_a_municipality_offers_only_its_county(page, sites):
+    page.goto(sites.sample.url("sok/"))
+    search(page, "", kommun="Borås")
+    offered = page.eval_on_selector_all("#sok-lan option", "os => os.filter(o => !o.disabled).map(o => o.value)")
+    assert offered == ["", "Västra Götalands län"]
+    page.select_option("#sok-kommun", "")  # every municipality again: every county too
+    assert len(page.eval_on_selector_all("#sok-lan option", "os => os.filter(o => !o.disabled)")) > 2
+
+
+def test_on_a_phone_the_filters_wait_behind_a_disclosure(new_page, sites):
+    phone = new_page(viewport={"width": 360, "height": 740})
+    phone.goto(sites.sample.url("sok/"))
+    phone.wait_for_selector("#sok form:not([hidden])")
+    assert not phone.eval_on_selector("#sok-avgransa", "d => d.open") and not phone.is_visible("#sok-kommun")
+    phone.click("#sok-avgransa summary")
+    assert phone.is_visible("#sok-kommun")
+    wide = new_page(viewport={"width": 1280, "height": 900})
+    wide.goto(sites.sample.url("sok/?q=skolan&kommun=Bor%C3%A5s"))
+    wide.wait_for_selector("#sok form:not([hidden])")
+    assert wide.eval_on_selector("#sok-avgransa", "d => d.open")
