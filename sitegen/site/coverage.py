@@ -10,7 +10,8 @@ from sitegen.content.documents import Post
 from sitegen.content.registry import County, Municipality, Registry
 from sitegen.site.collate import sort_key
 
-# (column, row) of each county's tile, by county code: north at the top, the coast to the east
+# (column, row) of each county's tile, by county code, on a grid of 4 × 8 (templates/partials/map.html draws it):
+# north at the top, the east coast to the right
 TILES: Mapping[str, tuple[int, int]] = {
     "25": (2, 0),                                                   # Norrbotten
     "24": (2, 1),                                                   # Västerbotten
@@ -21,7 +22,6 @@ TILES: Mapping[str, tuple[int, int]] = {
     "13": (0, 6), "06": (1, 6), "08": (2, 6), "09": (3, 6),         # Halland, Jönköping, Kalmar, Gotland
     "12": (0, 7), "07": (1, 7), "10": (2, 7),                       # Skåne, Kronoberg, Blekinge
 }  # fmt: skip
-COLUMNS, ROWS = 4, 8
 SHADES = (0, 1, 25, 50, 75)  # lowest share (per cent) of each shade: none, some, a quarter, half, three quarters
 
 
