@@ -164,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(_("error: {problem}", problem=f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")), file=sys.stderr)
+        problem = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")  # a value of the message, made first: pybabel reads no f-string
+        print(_("error: {problem}", problem=problem), file=sys.stderr)
         return 1
     except Exception as exc:  # a bug of ours: one line for the writer, the trace on request
         if os.environ.get("SITEGEN_DEBUG"):

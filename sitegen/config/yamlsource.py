@@ -76,7 +76,9 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
                                 problem=problem)) from None
     except yaml.reader.ReaderError as exc:  # a control character such as NUL; its message spans lines
         line = first_line + text[: exc.position].count("\n")
-        raise YamlError(line, _("invalid YAML: {reason} (character #x{code}); remove the character, or save the file again as plain UTF-8 text", reason=exc.reason, code=f"{_code(exc.character):04x}")) from None
+        code = format(_code(exc.character), "04x")
+        raise YamlError(line, _("invalid YAML: {reason} (character #x{code}); remove the character, or save the file again as plain "
+                                "UTF-8 text", reason=exc.reason, code=code)) from None
     except yaml.YAMLError as exc:  # e.g. constructor errors without a mark
         raise YamlError(first_line, _("invalid YAML: {problem}", problem=str(exc).splitlines()[0])) from None
     except (ValueError, OverflowError) as exc:  # a scalar that looks like a date but is not one: 2017-02-30
