@@ -154,7 +154,7 @@ def written_link_problems(docs: Iterable[Written], resolver: Resolver) -> list[S
 def _beside(href: str, doc: Written, files: Collection[str]) -> str | None:
     """Advice for a missing file the writer linked by its name alone ('rapport.pdf'): where to put it."""
     name, source = href.partition("#")[0].partition("?")[0], doc.source
-    if "/" in name or "." not in name:
+    if "/" in name or "." not in name or doc.url + unquote(name) in files:  # there: the problem is another one
         return None
     if source.endswith("/index.md"):
         near = closest(name, [f[len(doc.url):] for f in files if f.startswith(doc.url) and "/" not in f[len(doc.url):]], n=1)

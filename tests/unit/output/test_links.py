@@ -147,3 +147,11 @@ def test_a_template_link_outside_the_base_path():
         ("templates: link '/kommun/' points outside the site's base path /aterbesok/; links to this site's pages start with '/', "
         "e.g. '/kommun/', on /")
     ]
+
+
+def test_a_missing_anchor_in_a_file_beside_the_post_is_not_called_a_missing_file():
+    pages = {**SITE, "2017/09/kiruna/bilaga.html": page('<h2 id="del-1">1</h2>')}
+    bundle = Doc("posts/2017-09-kiruna/index.md", "2017/09/kiruna/", (("bilaga.html#del-2", 4),))
+    assert written([bundle], pages) == [
+        ("posts/2017-09-kiruna/index.md:4: broken link 'bilaga.html#del-2': /2017/09/kiruna/bilaga.html has no heading or anchor "
+        "'#del-2'; did you mean '#del-1'?")]
