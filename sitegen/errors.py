@@ -29,6 +29,15 @@ class BuildError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+VALUE_LIMIT = 60  # characters of a writer's value a message quotes: a pasted paragraph is not repeated whole
+
+
+def clip(value: object, limit: int = VALUE_LIMIT) -> str:
+    """A value as a message quotes it: one line, at most ``limit`` characters, cut with '…'."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class TemplateProblem(Exception):
     """A mistake in a template that a filter or function of ours can explain; the message says what to do."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.config.yamlsource import YamlDocument
-from sitegen.errors import SourceError, suggest
+from sitegen.errors import SourceError, clip, suggest
 from sitegen.messages import _
 
 _MISSING = object()
@@ -58,7 +58,7 @@ def validate_mapping(
     for key in value:
         if key not in fields and key not in allowed_extra:
             hint = suggest(str(key), fields) or _("; known keys: {keys}", keys=", ".join(sorted(fields)))
-            errors.append(SourceError(source, doc.line(*path, key), _("unknown key '{key}'{hint}", key=key, hint=hint)))
+            errors.append(SourceError(source, doc.line(*path, key), _("unknown key '{key}'{hint}", key=clip(key), hint=hint)))
     for name, field in fields.items():
         if name not in value or value[name] is None:
             if name in value and value[name] is None and not field.required:
@@ -98,4 +98,4 @@ def _found(value: Any) -> str:
         return _("a list")
     if isinstance(value, dict):
         return _("a mapping")
-    return f"'{value}'"
+    return f"'{clip(value)}'"

@@ -62,7 +62,11 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
     node = None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node, text, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except YamlError:
+        raise
     except yaml.MarkedYAMLError as exc:
         explained = _explain(exc, text.split("\n"))
         if explained is not None:
@@ -158,6 +162,28 @@ def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
         elif isinstance(n, yaml.SequenceNode):
             stack.extend(n.value)
     return None
+
+
+def _refuse_aliases(root: yaml.Node, text: str, first_line: int) -> None:
+    """An alias ('*name') anywhere is an error at the line of the first one.
+
+    Nothing a writer or moderator edits needs them, and a few nested ones (a "billion laughs")
+    make a value of billions of items that every later step would walk. The composed nodes are
+    shared, not copied, so a node met twice means an alias: found at its first repeat, at once.
+    """
+    seen: set[int] = set()
+    todo: list[yaml.Node] = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            alias = next(t for t in yaml.scan(text, Loader=Loader) if isinstance(t, yaml.AliasToken))  # only now: where it is
+            raise YamlError(first_line + alias.start_mark.line, _("an alias ('*name') repeats an anchored value ('&name'); they are "
+                                                                  "not used in these files: write the value out where it is needed"))
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int], seen: set[int] | None = None) -> None:

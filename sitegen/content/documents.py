@@ -17,7 +17,7 @@ from sitegen.content.frontmatter import PageMeta, PostMeta, check_page, check_po
 from sitegen.content.markdown import Rendered, render, shorten
 from sitegen.content.pictures import Cover, Place, cover
 from sitegen.content.registry import Registry
-from sitegen.content.static import STATIC_DIR
+from sitegen.content.static import STATIC_DIR, leads_outside, outside_project
 from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
 
@@ -52,25 +52,38 @@ class Document:
 
 
 def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
-    """Every ``folder/*.md`` and ``folder/<name>/index.md``, sorted by path."""
+    """Every ``folder/*.md`` and ``folder/<name>/index.md``, sorted by path.
+
+    A symbolic link that leads out of the project is an error naming it: nothing from outside the
+    project folder is ever read into the site (a link to /etc/passwd would publish it).
+    """
     base = root / folder
     if not base.is_dir():
         return []
+    inside = os.path.realpath(root)
+    if outside_project(str(base), inside):
+        raise BuildError([SourceError(folder, 0, leads_outside())])
     found: list[SourceFile] = []
+    errors: list[SourceError] = []
     with os.scandir(base) as listing:  # not pathlib: this runs over every post on every build
         entries = sorted(listing, key=lambda e: e.name)
     for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
+        if entry.is_symlink() and outside_project(entry.path, inside):
+            errors.append(SourceError(f"{folder}/{entry.name}", 0, leads_outside()))
+            continue
         if entry.name.endswith(".md") and entry.is_file():
             found.append(SourceFile(entry.path, f"{folder}/{entry.name}", entry.name[:-3], kind, ()))
         elif entry.is_dir() and os.path.isfile(index := os.path.join(entry.path, "index.md")):
-            assets = tuple(
-                str(p.relative_to(entry.path)).replace("\\", "/")
-                for p in sorted(Path(entry.path).rglob("*"))
-                if p.is_file() and p.name != "index.md" and not p.name.startswith(".")
-            )
+            listed = sorted(Path(entry.path).rglob("*"))  # a linked folder is listed, not entered
+            gone = [p for p in listed if (p.is_symlink() or p.is_file()) and outside_project(str(p), inside)]
+            errors += [SourceError(p.relative_to(root).as_posix(), 0, leads_outside()) for p in gone]
+            assets = tuple(str(p.relative_to(entry.path)).replace("\\", "/") for p in listed
+                           if p not in gone and p.is_file() and p.name != "index.md" and not p.name.startswith("."))
             found.append(SourceFile(index, f"{folder}/{entry.name}/index.md", entry.name, kind, assets))
+    if errors:
+        raise BuildError(errors)
     return found
 
 

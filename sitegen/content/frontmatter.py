@@ -13,7 +13,7 @@ from sitegen.config.urls import alias
 from sitegen.config.urls import slug as make_slug
 from sitegen.config.yamlsource import YamlDocument
 from sitegen.content.registry import County, Municipality, Registry
-from sitegen.errors import SourceError, suggest
+from sitegen.errors import SourceError, clip, suggest
 from sitegen.messages import _
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -172,8 +172,7 @@ def _date(doc, value, rel, config: Config, errors, key: str = "date") -> tuple[d
 
 
 def _shown(doc, key: str) -> str:
-    value = doc.data.get(key)
-    return value.strip() if isinstance(value, str) else str(value)
+    return clip(doc.data.get(key))
 
 
 def _names(doc, value, field: str, rel: str, errors) -> list[tuple[str, int]]:
@@ -197,7 +196,7 @@ def _municipalities(doc, value, rel, registry: Registry, errors) -> tuple[Munici
         m = registry.municipality(name)
         if m is None:
             hint = registry.municipality_suggestion(name) or _("; it must be one of Sweden's 290 municipalities")
-            errors.append(SourceError(rel, line, _("unknown municipality '{name}'{hint}", name=name, hint=hint)))
+            errors.append(SourceError(rel, line, _("unknown municipality '{name}'{hint}", name=clip(name), hint=hint)))
         elif m not in found:
             found.append(m)
     return tuple(found)
@@ -214,7 +213,7 @@ def _counties(doc, value, municipalities, rel, registry: Registry, errors) -> tu
     county = registry.county(value)
     if county is None:
         hint = registry.county_suggestion(value) or _("; it must be one of Sweden's 21 counties")
-        errors.append(SourceError(rel, doc.line("county"), _("unknown county '{name}'{hint}", name=value, hint=hint)))
+        errors.append(SourceError(rel, doc.line("county"), _("unknown county '{name}'{hint}", name=clip(value), hint=hint)))
         return tuple(derived)
     for m in municipalities:
         actual = registry.county_of(m)
@@ -241,7 +240,7 @@ def _plan_areas(doc, value, rel, config: Config, errors) -> tuple[str, ...]:
         if canonical is None:
             hint = suggest(name, [a.name for a in config.plan_areas]) or _(
                 "; choose from config.yaml's plan_areas: {names}", names=", ".join(a.name for a in config.plan_areas))
-            errors.append(SourceError(rel, line, _("unknown plan area '{name}'{hint}", name=name, hint=hint)))
+            errors.append(SourceError(rel, line, _("unknown plan area '{name}'{hint}", name=clip(name), hint=hint)))
         elif canonical not in found:
             found.append(canonical)
     return tuple(found)
@@ -251,7 +250,7 @@ def _tags(doc, value, rel, errors) -> tuple[str, ...]:
     found: dict[str, str] = {}
     for name, line in _names(doc, value, "tags", rel, errors):
         if not make_slug(name):
-            errors.append(SourceError(rel, line, _("tag '{name}' has no letters or digits to make a URL from", name=name)))
+            errors.append(SourceError(rel, line, _("tag '{name}' has no letters or digits to make a URL from", name=clip(name))))
             continue
         found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())

@@ -34,6 +34,17 @@ class StaticFiles:
     sources: Mapping[str, str] = field(default_factory=dict)  # published path -> path in the project, for messages
 
 
+def outside_project(path: str, inside: str) -> bool:
+    """Whether ``path``, its links followed, is outside the folder ``inside`` (itself with links followed)."""
+    real = os.path.realpath(path)
+    return real != inside and not real.startswith(inside.rstrip(os.sep) + os.sep)
+
+
+def leads_outside() -> str:
+    return _("is a symbolic link that leads out of the project folder; copy the file into the project instead "
+             "(links within the project are fine)")
+
+
 def find_static(root: Path) -> StaticFiles:
     """Every file under static/; an unreadable one is an error naming it."""
     base = root / STATIC_DIR
@@ -41,11 +52,15 @@ def find_static(root: Path) -> StaticFiles:
     assets: dict[str, str] = {}
     sources: dict[str, str] = {}
     errors: list[SourceError] = []
+    inside = os.path.realpath(root)
     for path in sorted(base.rglob("*")) if base.is_dir() else ():
         rel = path.relative_to(base).as_posix()
+        shown = f"{STATIC_DIR}/{rel}"
+        if (path.is_symlink() or path.is_file()) and outside_project(str(path), inside):  # a link to /etc/passwd would publish it
+            errors.append(SourceError(shown, 0, leads_outside()))
+            continue
         if path.name in LEFT_OUT or path.name.endswith(("~", ".swp")) or not path.is_file():
             continue
-        shown = f"{STATIC_DIR}/{rel}"
         published = rel
         try:
             if rel.startswith(ASSETS):
