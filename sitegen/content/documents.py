@@ -82,6 +82,12 @@ def find_sources(root: Path, folder: str, kind: str) -> list[SourceFile]:
             assets = tuple(str(p.relative_to(entry.path)).replace("\\", "/") for p in listed
                            if p not in gone and p.is_file() and p.name != "index.md" and not p.name.startswith("."))
             found.append(SourceFile(index, f"{folder}/{entry.name}/index.md", entry.name, kind, assets))
+    by_key: dict[str, list[SourceFile]] = {}
+    for source in found:
+        by_key.setdefault(source.key, []).append(source)
+    errors += [SourceError(first.rel, 0, _("has the same name as {other}: both would be '{key}', with one address and one set of "
+                                           "comments; keep one (a folder holds photos beside its index.md)", other=second.rel, key=first.key))
+               for first, second in (pair for pair in by_key.values() if len(pair) > 1)]
     if errors:
         raise BuildError(errors)
     return found

@@ -20,7 +20,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_KEYS = frozenset({"pending", "rejected"})  # folder names in comments/
 
 
+MAX_SLUG = 200  # characters of a URL segment: it is a folder name too, and file systems allow 255 bytes
+
+
 def _slug_check(value: str) -> str | None:
+    if len(value) > MAX_SLUG:
+        return _("is {n} characters long; a folder name may have at most {max}: write a shorter 'slug:'", n=len(value), max=MAX_SLUG)
     return None if _SLUG.match(value) else _("must be lower-case letters a-z, digits and '-', like 'aterbesok-i-finspang'")
 
 
@@ -124,6 +129,10 @@ def check_post(
         errors.append(
             SourceError(rel, doc.line("title"), _("'title' has no letters or digits to make a URL from; add a 'slug:' line"))
         )
+    elif "title" in values and not values.get("slug") and len(make_slug(values["title"])) > MAX_SLUG:
+        errors.append(SourceError(rel, doc.line("title"), _("'title' makes an address of {n} characters, too long for a folder name "
+                                                            "(at most {max}); add a shorter 'slug:' line",
+                                                            n=len(make_slug(values["title"])), max=MAX_SLUG)))
     if len(errors) > before or when is None:
         return None
     title = values["title"].strip()
@@ -251,6 +260,10 @@ def _tags(doc, value, rel, errors) -> tuple[str, ...]:
     for name, line in _names(doc, value, "tags", rel, errors):
         if not make_slug(name):
             errors.append(SourceError(rel, line, _("tag '{name}' has no letters or digits to make a URL from", name=clip(name))))
+            continue
+        if len(make_slug(name)) > MAX_SLUG:
+            errors.append(SourceError(rel, line, _("tag '{name}' is too long to be an address (at most {max} characters); shorten it",
+                                                   name=clip(name), max=MAX_SLUG)))
             continue
         found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())
