@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,24 +144,26 @@ def _code(character: str | int) -> int:
     return character if isinstance(character, int) else ord(character)
 
 
+def _nodes(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Every node under ``root``, itself first; one an alias shares comes again where the alias stands."""
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(reversed(node.value))
+
+
 def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
-    """The first scalar that cannot be constructed on its own."""
-    stack = [node]
-    seen: set[int] = set()
-    while stack:
-        n = stack.pop(0)
-        if id(n) in seen:  # an alias, possibly of an ancestor
-            continue
-        seen.add(id(n))
+    """The first scalar that cannot be constructed on its own (the document has no aliases: ``_refuse_aliases``)."""
+    for n in _nodes(node):
         if isinstance(n, yaml.ScalarNode):
             try:
                 Loader("").construct_object(n)
             except (ValueError, OverflowError):
                 return n
-        elif isinstance(n, yaml.MappingNode):
-            stack.extend(item for pair in n.value for item in pair)
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
     return None
 
 
@@ -172,26 +175,17 @@ def _refuse_aliases(root: yaml.Node, text: str, first_line: int) -> None:
     shared, not copied, so a node met twice means an alias: found at its first repeat, at once.
     """
     seen: set[int] = set()
-    todo: list[yaml.Node] = [root]
-    while todo:
-        node = todo.pop()
+    for node in _nodes(root):
         if id(node) in seen:
             alias = next(t for t in yaml.scan(text, Loader=Loader) if isinstance(t, yaml.AliasToken))  # only now: where it is
             raise YamlError(first_line + alias.start_mark.line, _("an alias ('*name') repeats an anchored value ('&name'); they are "
                                                                   "not used in these files: write the value out where it is needed"))
         seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            todo.extend(item for pair in node.value for item in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
 
 
-def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int], seen: set[int] | None = None) -> None:
+def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]) -> None:
+    """The line of every key path under ``node`` (the document has no aliases: ``_refuse_aliases``)."""
     lines[path] = first_line + node.start_mark.line
-    seen = set() if seen is None else seen
-    if id(node) in seen:  # an alias: not walked again, so '&a [*a]' ends and '*a' nine times over stays cheap
-        return
-    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
@@ -201,8 +195,8 @@ def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]
                         first_line + key.start_mark.line,
                         _("'{key}' appears twice (first on line {first}); keep one", key=key.value, first=lines[sub]),
                     )
-                _record(value, sub, first_line, lines, seen)
+                _record(value, sub, first_line, lines)
                 lines[sub] = first_line + key.start_mark.line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record(item, path + (i,), first_line, lines, seen)
+            _record(item, path + (i,), first_line, lines)
