@@ -125,14 +125,14 @@ def check_post(
     plan_areas = _plan_areas(doc, values.get("plan_areas", []), rel, config, errors)
     tags = _tags(doc, values.get("tags", []), rel, errors)
     aliases = _aliases(doc, values.get("aliases", []), rel, errors)
-    if "title" in values and not values.get("slug") and not make_slug(values["title"]):
+    title_slug = make_slug(values["title"]) if "title" in values and not values.get("slug") else None
+    if title_slug == "":
         errors.append(
             SourceError(rel, doc.line("title"), _("'title' has no letters or digits to make a URL from; add a 'slug:' line"))
         )
-    elif "title" in values and not values.get("slug") and len(make_slug(values["title"])) > MAX_SLUG:
+    elif title_slug and len(title_slug) > MAX_SLUG:
         errors.append(SourceError(rel, doc.line("title"), _("'title' makes an address of {n} characters, too long for a folder name "
-                                                            "(at most {max}); add a shorter 'slug:' line",
-                                                            n=len(make_slug(values["title"])), max=MAX_SLUG)))
+                                                            "(at most {max}); add a shorter 'slug:' line", n=len(title_slug), max=MAX_SLUG)))
     if len(errors) > before or when is None:
         return None
     title = values["title"].strip()
@@ -146,7 +146,7 @@ def check_post(
         plan_areas=plan_areas,
         tags=tags,
         summary=values["summary"],
-        slug=values["slug"] or make_slug(title),
+        slug=values["slug"] or title_slug or make_slug(title),
         draft=values["draft"],
         comments=values["comments"],
         extra=tuple((k, values[k]) for k in sorted(extra_keys & set(values))),
@@ -258,14 +258,15 @@ def _plan_areas(doc, value, rel, config: Config, errors) -> tuple[str, ...]:
 def _tags(doc, value, rel, errors) -> tuple[str, ...]:
     found: dict[str, str] = {}
     for name, line in _names(doc, value, "tags", rel, errors):
-        if not make_slug(name):
+        tag_slug = make_slug(name)
+        if not tag_slug:
             errors.append(SourceError(rel, line, _("tag '{name}' has no letters or digits to make a URL from", name=clip(name))))
             continue
-        if len(make_slug(name)) > MAX_SLUG:
+        if len(tag_slug) > MAX_SLUG:
             errors.append(SourceError(rel, line, _("tag '{name}' is too long to be an address (at most {max} characters); shorten it",
                                                    name=clip(name), max=MAX_SLUG)))
             continue
-        found.setdefault(make_slug(name), name.strip())  # one tag per URL, as in index.term_ids
+        found.setdefault(tag_slug, name.strip())  # one tag per URL, as in index.term_ids
     return tuple(found.values())
 
 

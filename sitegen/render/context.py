@@ -70,6 +70,7 @@ def _home(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
 
 def _post(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
     post = site.by_key[job.ref[0]]
+    trail = crumbs(site, post)
     return {
         "post": post,
         "title": post.meta.title,
@@ -80,8 +81,8 @@ def _post(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
         "post_url": site.urls.href(post.url),
         "terms": {kind: site.post_terms(post, kind) for kind in POST_KINDS},
         "more_in": [(term, [site.by_key[k] for k in keys]) for term, keys in site.more_in(post)],
-        "crumbs": crumbs(site, post),
-        "structured_data": structured_data(site, post),
+        "crumbs": trail,
+        "structured_data": structured_data(site, post, trail),
     }
 
 
@@ -168,8 +169,8 @@ def crumbs(site: Site, post: Post) -> list[tuple[str, str]]:
     return trail
 
 
-def structured_data(site: Site, post: Post) -> list[dict[str, Any]]:
-    """schema.org JSON-LD for a post: a BlogPosting where the visit took place, and its breadcrumb trail."""
+def structured_data(site: Site, post: Post, trail: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """schema.org JSON-LD for a post: a BlogPosting where the visit took place, and its breadcrumb ``trail`` (``crumbs``)."""
     absolute = site.urls.absolute
     url = absolute(post.url)
     posting: dict[str, Any] = {
@@ -185,9 +186,9 @@ def structured_data(site: Site, post: Post) -> list[dict[str, Any]]:
         posting["contentLocation"] = places[0] if len(places) == 1 else places
     if post.cover:
         posting["image"] = absolute(quote(post.cover.path))
-    trail = [*crumbs(site, post), (post.meta.title, post.url)]
     breadcrumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
-        {"@type": "ListItem", "position": i, "name": name, "item": absolute(path)} for i, (name, path) in enumerate(trail, 1)]}
+        {"@type": "ListItem", "position": i, "name": name, "item": absolute(path)}
+        for i, (name, path) in enumerate([*trail, (post.meta.title, post.url)], 1)]}
     return [posting, breadcrumbs]
 
 
