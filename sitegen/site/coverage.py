@@ -22,6 +22,13 @@ TILES: Mapping[str, tuple[int, int]] = {
     "13": (0, 6), "06": (1, 6), "08": (2, 6), "09": (3, 6),         # Halland, Jönköping, Kalmar, Gotland
     "12": (0, 7), "07": (1, 7), "10": (2, 7),                       # Skåne, Kronoberg, Blekinge
 }  # fmt: skip
+# what a tile says of its county: the name, shortened to fit a tile on a phone
+SHORT_NAMES: Mapping[str, str] = {
+    "01": "Stockholm", "03": "Uppsala", "04": "Sörmland", "05": "Östergötl.", "06": "Jönköping", "07": "Kronoberg",
+    "08": "Kalmar", "09": "Gotland", "10": "Blekinge", "12": "Skåne", "13": "Halland", "14": "V. Götaland", "17": "Värmland",
+    "18": "Örebro", "19": "V-manland", "20": "Dalarna", "21": "Gävleborg", "22": "V-norrland", "23": "Jämtland",
+    "24": "V-botten", "25": "Norrbotten",
+}  # fmt: skip
 SHADES = (0, 1, 25, 50, 75)  # lowest share (per cent) of each shade: none, some, a quarter, half, three quarters
 
 
@@ -63,6 +70,10 @@ class CountyCoverage:
     @property
     def tile(self) -> tuple[int, int]:
         return TILES[self.county.code]
+
+    @property
+    def short_name(self) -> str:
+        return SHORT_NAMES[self.county.code]
 
 
 def coverage(registry: Registry, posts: Mapping[str, Post], term_urls: Mapping[tuple[str, str], tuple[str, tuple[str, ...]]]
