@@ -11,6 +11,7 @@ import copy
 import io
 import shutil
 import traceback
+import xml.parsers.expat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -124,7 +125,28 @@ def run_cli(args: Sequence[str], cwd: Path) -> tuple[int, str, str]:
         except Exception:  # noqa: BLE001 - reported, so tests see the trace
             traceback.print_exc(file=err)
             code = 99
+    if code == 0 and args and args[0] == "build":
+        assert_xml_well_formed(_output_of(list(args), cwd))
     return code, out.getvalue(), err.getvalue()
+
+
+def _output_of(args: list[str], cwd: Path) -> Path:
+    """The folder ``build ARGS`` run in ``cwd`` writes to."""
+    def option(name: str) -> str | None:
+        return args[args.index(name) + 1] if name in args else None
+
+    root = cwd / (option("--root") or ".")
+    return root / (option("--output") or "_site")
+
+
+def assert_xml_well_formed(folder: Path) -> None:
+    """Every XML file of a built site (feeds, sitemap) parses with a strict parser: one bad character makes a feed unreadable."""
+    for path in sorted(folder.rglob("*.xml")):
+        parser = xml.parsers.expat.ParserCreate()
+        try:
+            parser.Parse(path.read_bytes(), True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise AssertionError(f"{path.relative_to(folder)} is not well-formed XML: {exc}") from None
 
 
 def build(root: Path, output: Path, *extra: str) -> Path:

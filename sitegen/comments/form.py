@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sitegen.comments.sanitize import clean_text, safe_url
+from sitegen.comments.sanitize import clean_name, clean_text, safe_url, visible
 
 # Field names as posted by templates/partials/comments.html.
 POST = "post"
@@ -47,9 +47,10 @@ class Submission:
 def validate(form: dict[str, str]) -> tuple[Submission | None, dict[str, str]]:
     """The cleaned submission, or None and a Swedish message per faulty field."""
     errors: dict[str, str] = {}
-    name = " ".join(clean_text(form.get(NAME, "")).split())
-    if not name:
-        errors[NAME] = "Skriv ditt namn."
+    # stored clean: a moderator's terminal and every later build see text, never a control sequence
+    name = clean_name(form.get(NAME, ""))
+    if not visible(name):
+        errors[NAME] = "Skriv ditt namn." if not name else "Namnet syns inte: det har bara osynliga tecken. Skriv ditt namn."
     elif len(name) > MAX_NAME:
         errors[NAME] = f"Namnet får vara högst {_count(MAX_NAME)} tecken (nu {_count(len(name))})."
 
@@ -73,9 +74,9 @@ def validate(form: dict[str, str]) -> tuple[Submission | None, dict[str, str]]:
                 errors[WEBSITE] = "Webbplatsen måste vara en webbadress som börjar med http:// eller https://, till exempel https://www.exempel.se."
 
     # Browsers send CRLF; the limit counts characters as the textarea's maxlength does.
-    text = form.get(COMMENT, "").replace("\r\n", "\n").replace("\r", "\n")
-    if not clean_text(text).strip():
-        errors[COMMENT] = "Skriv en kommentar."
+    text = clean_text(form.get(COMMENT, ""))
+    if not visible(text):
+        errors[COMMENT] = "Skriv en kommentar." if not text.strip() else "Kommentaren syns inte: den har bara osynliga tecken."
     elif len(text) > MAX_COMMENT:
         errors[COMMENT] = f"Kommentaren får vara högst {_count(MAX_COMMENT)} tecken (nu {_count(len(text))})."
 

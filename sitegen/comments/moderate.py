@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -43,14 +44,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _one_line(text: str, limit: int) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return _for_terminal(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
+
+
+def _for_terminal(text: str) -> str:
+    """``text`` with each character a terminal would act on or not show written as an escape ('\\u200b'), lines kept.
+
+    The receiver stores no control characters, but a file may be older or edited by hand; a zero-width
+    or bidi character would let a comment look like something else.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in "\t\n" or unicodedata.category(c) == "Zs" else c.encode("unicode_escape").decode()
+                   for c in text)
 
 
 def _list(root: Path, stdout: TextIO, stderr: TextIO) -> int:
     comments = store.pending(root)
     for c in comments:
         date = c.date.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-        stdout.write(f"{c.id}\t{c.post}\t{_one_line(c.name, 40)}\t{date}\t{_one_line(c.text, SNIPPET)}\n")
+        stdout.write(f"{c.id}\t{_one_line(c.post, 100)}\t{_one_line(c.name, 40)}\t{date}\t{_one_line(c.text, SNIPPET)}\n")
     if not comments:
         stderr.write(_("No comments are waiting for moderation.") + "\n")
     return 0
@@ -76,8 +89,8 @@ def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
         fields = ((_("id"), c.id), (_("status"), _state(state)), (_("post"), c.post), (_("name"), c.name), (_("e-mail"), c.email),
                   (_("website"), c.website), (_("date"), c.date.isoformat()), (_("file"), path))
         width = max(len(label) for label, _value in fields) + 2
-        stdout.writelines(f"{label + ':':<{width}}{value}\n" for label, value in fields)
-        stdout.write(f"\n{c.text.rstrip()}\n")
+        stdout.writelines(f"{label + ':':<{width}}{_for_terminal(str(value))}\n" for label, value in fields)
+        stdout.write(f"\n{_for_terminal(c.text.rstrip())}\n")
         shown += 1
     return status
 

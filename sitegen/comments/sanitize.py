@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -12,6 +13,7 @@ from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from sitegen.comments.store import Comment
+from sitegen.config.yamlsource import CONTROL, unify_lines
 
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
@@ -35,15 +37,15 @@ LINK_REL = "nofollow ugc noopener"
 RENAMED = {"acronym": "abbr", "strike": "s"}
 MAX_DEPTH = 12
 
-# C0/C1 controls (except tab and newline), lone surrogates and noncharacters are
-# forbidden in HTML documents and would make a page fail validation.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
-    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
-    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
-    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
-)
+# Terminal control sequences (CSI "ESC [ … letter", OSC "ESC ] … BEL or ST", and the two-character ones) are
+# removed whole: in a moderator's terminal one can rewrite its own line, and removing only the ESC leaves "[2K"
+_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+                       r"|\x1b[ -/]*[0-~]")
+# Embeddings, overrides and isolates: in a name, which stands inside a sentence, one could turn the text after it around
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u061c]")
+# Letters that show nothing: Hangul fillers, the blank Braille pattern, the Mongolian vowel separator
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # HTML's "valid date string with optional time": a date, or a date and time with a zone.
 _DATETIME = re.compile(
@@ -55,8 +57,19 @@ _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
 
 def clean_text(text: str) -> str:
-    """Unify line endings and drop code points HTML forbids."""
-    return _FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Unify line endings and drop terminal control sequences and every code point HTML forbids."""
+    text = unify_lines(text)
+    return CONTROL.sub("", _SEQUENCE.sub("", text)) if CONTROL.search(text) else text
+
+
+def clean_name(name: str) -> str:
+    """A commenter's name on one line, without control characters or bidi overrides."""
+    return " ".join(_BIDI.sub("", clean_text(name)).split())
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces, zero-width and other invisible characters."""
+    return any(unicodedata.category(c) not in _UNSEEN and c not in _BLANK_LETTERS for c in text)
 
 
 def safe_url(value: str, schemes: frozenset[str] = URL_SCHEMES) -> str:
@@ -285,5 +298,5 @@ def render_comment(c: Comment, zone: tzinfo, names: Mapping[str, str] | None = N
 
 
 def public_name(name: str) -> str:
-    """A commenter's name as shown: its text only, on one line."""
-    return " ".join(clean_text(name).split())
+    """A commenter's name as shown: its text only, on one line (files written before the receiver cleaned names too)."""
+    return clean_name(name)

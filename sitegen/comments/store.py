@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from sitegen.config.schema import Field, not_blank, validate_mapping
-from sitegen.config.yamlsource import YamlError, decode_text, parse
+from sitegen.config.yamlsource import CONTROL, YamlError, decode_text, parse
 from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
 
@@ -141,6 +141,8 @@ def submit(root: Path, comment: Comment) -> Path:
     """Store a new comment in the pending queue and return its file."""
     if not ID_PATTERN.fullmatch(comment.id):
         raise ValueError(f"invalid comment id {comment.id!r}")
+    if any(CONTROL.search(value) for value in (comment.post, comment.name, comment.email, comment.website, comment.text)):
+        raise ValueError("a comment to store has control characters: clean it first (sanitize.clean_text)")  # no file could be read
     folder = Path(root) / PENDING
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{comment.id}.yaml"
@@ -181,7 +183,7 @@ FIELDS = {
 
 def load(path: Path) -> Comment:
     """Read one comment file; raise BuildError naming the file and line of every problem."""
-    name = str(path)
+    name = shown(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -197,6 +199,12 @@ def load(path: Path) -> Comment:
     if errors:
         raise BuildError(errors)
     return Comment(**{**fields, "date": _parse_date(fields["date"])})
+
+
+def shown(path: Path) -> str:
+    """A comment file as messages name it: from the current folder, as a moderator there can open it (else whole)."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _load_all(paths: Sequence[Path]) -> list[Comment]:
@@ -239,7 +247,7 @@ def approved(root: Path) -> dict[str, tuple[Comment, ...]]:
                 errors.extend(exc.errors)
                 continue
             if c.post != folder.name:
-                errors.append(SourceError(str(path), 0, _("post '{post}' is not its folder's name, '{folder}': move the file or mend "
+                errors.append(SourceError(shown(path), 0, _("post '{post}' is not its folder's name, '{folder}': move the file or mend "
                                                           "the line", post=c.post, folder=folder.name)))
             comments.append(c)
         if comments:
@@ -285,7 +293,7 @@ def _move(root: Path, ids: Sequence[str], sources: set[str], target: str | None)
             continue
         folder = target or comment.post
         if target is None and not valid_post_key(folder):
-            errors.append(SourceError(str(path), 0, _("'{folder}' cannot be the folder of a post's comments: rename it after the post",
+            errors.append(SourceError(shown(path), 0, _("'{folder}' cannot be the folder of a post's comments: rename it after the post",
                                                       folder=folder)))
             continue
         moves.append((path, Path(root) / folder / path.name))

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import BuildError, SourceError
-from sitegen.messages import _, language
+from sitegen.messages import _, _n, language
 
 # The C loader is several times faster; fall back to pure Python where libyaml is missing.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,7 +45,7 @@ class YamlError(ValueError):
 
 
 def decode_text(raw: bytes, rel: str) -> str:
-    """UTF-8 with or without BOM, LF, CRLF or CR line ends, to text with LF line ends.
+    """UTF-8 with or without BOM, any line ends (``unify_lines``), to text with LF line ends and no control characters.
 
     Every file a writer or moderator edits (config.yaml, posts, pages, comments) is read through here.
     """
@@ -54,7 +54,44 @@ def decode_text(raw: bytes, rel: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BuildError([SourceError(rel, line, _("is not valid UTF-8 text; save the file as UTF-8"))]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unify_lines(text)
+    if CONTROL.search(text):
+        raise BuildError(_control_problems(text, rel))
+    return text
+
+
+def unify_lines(text: str) -> str:
+    """CRLF, CR and the Unicode line and paragraph separators (which YAML counts as line ends too) as LF."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u2028", "\n").replace("\u2029", "\n") if "\u2028" in text or "\u2029" in text else text
+
+
+# C0 controls but tab and line end, DEL, C1 controls, lone surrogates and the non-characters: invisible in an
+# editor, pasted along with text from Word or a PDF; HTML forbids them all, and one makes a feed unreadable
+CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+
+
+def control_names(text: str) -> str:
+    """The control characters in ``text`` as code points, in order: 'U+000B, U+0085'."""
+    return ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL.findall(text)))
+
+
+def _control_problems(text: str, rel: str) -> list[SourceError]:
+    """One error per line with control characters, naming them and their columns."""
+    problems = []
+    for number, row in enumerate(text.split("\n"), start=1):
+        columns = [str(m.start() + 1) for m in CONTROL.finditer(row)]
+        if columns:
+            problems.append(SourceError(rel, number, _n(
+                "invisible control character {chars} at column {columns}; delete it (such characters come along with text "
+                "pasted from Word or a PDF)",
+                "invisible control characters {chars} at columns {columns}; delete them (such characters come along with text "
+                "pasted from Word or a PDF)", len(columns), chars=control_names(row), columns=", ".join(columns))))
+    return problems
 
 
 def parse(text: str, first_line: int = 1) -> YamlDocument:
@@ -64,7 +101,7 @@ def parse(text: str, first_line: int = 1) -> YamlDocument:
     try:
         node = loader.get_single_node()
         if node is not None:
-            _refuse_aliases(node, text, first_line)
+            _refuse(node, text, first_line)
         data = loader.construct_document(node) if node is not None else None
     except YamlError:
         raise
@@ -118,6 +155,9 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str] | N
         return opened.line, _("the list that starts with '[' on this line is not closed: end it with ']'")
     if opened is not None and "flow mapping" in context:
         return opened.line, _("the '{open}' on this line is not closed: end it with '{close}'", open="{", close="}")
+    if at is not None and "quoted scalar" in context and ("escape" in problem or "hex" in problem):  # "C:\\Users", "\\ud800"
+        return at.line, _("a '\\' inside double quotes starts an escape such as \\n, and this one is not valid; put the text in "
+                          "single quotes instead, or write the backslash twice")
     if opened is not None and "quoted scalar" in context:
         return opened.line, _("the quote that starts on this line is not closed: end the text with the same quote mark")
     return None
@@ -157,7 +197,7 @@ def _nodes(root: yaml.Node) -> Iterator[yaml.Node]:
 
 
 def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
-    """The first scalar that cannot be constructed on its own (the document has no aliases: ``_refuse_aliases``)."""
+    """The first scalar that cannot be constructed on its own (the document has no aliases: ``_refuse``)."""
     for n in _nodes(node):
         if isinstance(n, yaml.ScalarNode):
             try:
@@ -167,15 +207,20 @@ def _bad_scalar(node: yaml.Node) -> yaml.ScalarNode | None:
     return None
 
 
-def _refuse_aliases(root: yaml.Node, text: str, first_line: int) -> None:
-    """An alias ('*name') anywhere is an error at the line of the first one.
+def _refuse(root: yaml.Node, text: str, first_line: int) -> None:
+    """An alias ('*name') anywhere is an error at the line of the first one, as is a value with a control character.
 
-    Nothing a writer or moderator edits needs them, and a few nested ones (a "billion laughs")
+    Nothing a writer or moderator edits needs aliases, and a few nested ones (a "billion laughs")
     make a value of billions of items that every later step would walk. The composed nodes are
     shared, not copied, so a node met twice means an alias: found at its first repeat, at once.
+    A control character can only be in a value as an escape ("\\v", "\\x85"): the text has none (``decode_text``).
     """
     seen: set[int] = set()
     for node in _nodes(root):
+        if isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
+            raise YamlError(first_line + node.start_mark.line, _(
+                "the value has an escape for an invisible control character ({chars}), which no page or feed can show; "
+                "remove the escape", chars=control_names(node.value)))
         if id(node) in seen:
             alias = next(t for t in yaml.scan(text, Loader=Loader) if isinstance(t, yaml.AliasToken))  # only now: where it is
             raise YamlError(first_line + alias.start_mark.line, _("an alias ('*name') repeats an anchored value ('&name'); they are "
@@ -184,7 +229,7 @@ def _refuse_aliases(root: yaml.Node, text: str, first_line: int) -> None:
 
 
 def _record(node: yaml.Node, path: Path, first_line: int, lines: dict[Path, int]) -> None:
-    """The line of every key path under ``node`` (the document has no aliases: ``_refuse_aliases``)."""
+    """The line of every key path under ``node`` (the document has no aliases: ``_refuse``)."""
     lines[path] = first_line + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

@@ -8,6 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from sitegen.config.urls import slug
+from sitegen.config.yamlsource import CONTROL
 from sitegen.content.pictures import ImageProblem, Picture, Place, markup, published_url
 from sitegen.messages import _
 
@@ -170,7 +171,14 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
     html = md.renderer.render(tokens, md.options, env)
     headings = tuple((str(t.attrGet("id") or ""), _plain(tokens[i + 1].children or [])) for i, t in enumerate(tokens)
                      if t.type == "heading_open" and t.tag == "h2")
+    if "&#" in body:  # of the entities XML forbids markdown-it keeps one, '&#12;': show it as it shows the rest, as '\ufffd'
+        html, first = _shown(html), _shown(first)
+        headings = tuple((id_, _shown(text)) for id_, text in headings)
     return Rendered(html, first, tuple(problems), tuple(links), tuple(images), headings, tuple(shown))
+
+
+def _shown(text: str) -> str:
+    return CONTROL.sub("\ufffd", text)
 
 
 def _mark_figure(tokens: list[Token], i: int) -> None:

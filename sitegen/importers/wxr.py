@@ -8,6 +8,7 @@ comment starts on, for messages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import XMLParser
 
+from sitegen.config.yamlsource import CONTROL
 from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
 
@@ -151,6 +153,18 @@ def _local(tag: str) -> str:
     return f"{prefix}:{name}" if prefix else name
 
 
+# XML allows the C1 controls, which no page may hold (sitegen.config.yamlsource.CONTROL). In old WordPress
+# databases they are Windows-1252 bytes read as Latin-1: U+0096 was meant as '–', U+0092 as '’'.
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _windows_1252(found: re.Match) -> str:
+    try:
+        return bytes([ord(found.group())]).decode("cp1252")
+    except UnicodeDecodeError:  # five bytes mean nothing there: dropped
+        return ""
+
+
 @dataclass
 class _Reader:
     """The parser's target: builds records from the elements WordPress writes, and ignores the rest."""
@@ -193,7 +207,7 @@ class _Reader:
 
     def end(self, tag: str) -> None:
         name = self.stack.pop()
-        text = "".join(self.text)
+        text = CONTROL.sub("", _C1.sub(_windows_1252, "".join(self.text)))  # and the non-characters XML allows
         self.text = []
         depth = len(self.stack)
         if depth == 2 and self.stack == ["rss", "channel"]:

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from sitetools import copy_sample_site
+from sitetools import assert_xml_well_formed, copy_sample_site
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -244,6 +244,7 @@ def build_site(root: Path, out: Path, base_url: str, *extra: str) -> Path:
     finally:
         os.chdir(cwd)
     assert code == 0, f"build of {root} failed with exit code {code}"
+    assert_xml_well_formed(out)
     return out
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from sitegen.comments import store
 from sitegen.comments.store import Comment
+from sitegen.config.yamlsource import CONTROL
 from sitegen.errors import BuildError
 
 T0 = datetime(2017, 3, 14, 9, 30, 15, tzinfo=UTC)
@@ -63,17 +64,25 @@ def test_submit_rejects_unsafe_ids(root):
     assert not (root / "pending").exists() or not any((root / "pending").iterdir())
 
 
-name_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(str.strip)
+# what the receiver stores: any text without control characters (sanitize.clean_text removes them)
+clean = st.characters(blacklist_categories=("Cs",)).filter(lambda c: not CONTROL.match(c))
+name_text = st.text(clean, min_size=1, max_size=60).filter(str.strip)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=name_text, text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(str.strip),
-       website=st.text(max_size=30))
+@given(name=name_text, text=st.text(clean, min_size=1).filter(str.strip), website=st.text(clean, max_size=30))
 def test_round_trip_any_text(tmp_path, name, text, website):
     c = make(name=name, text=text, website=website)
     path = store.submit(tmp_path / "c", c)
     assert store.load(path) == c
     path.unlink()
+
+
+@pytest.mark.parametrize("field", ["name", "text", "website"])
+def test_submit_refuses_control_characters_no_file_could_be_read_back(root, field):
+    with pytest.raises(ValueError):
+        store.submit(root, make(**{field: "Hej \x1b[2J då"}))
+    assert not (root / "pending").exists() or not any((root / "pending").iterdir())
 
 
 def test_pending_oldest_first(root):

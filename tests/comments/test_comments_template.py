@@ -206,5 +206,5 @@ def test_a_reply_says_whom_it_answers_and_links_to_that_comment():
                     website="", date=datetime(2017, 3, 14, 10, 0, tzinfo=UTC), text="Roligt att höra.", parent=first.id)
     names = {c.id: "Karin Lund" for c in (first,)}
     html = render([render_comment(first, STOCKHOLM, names), render_comment(reply, STOCKHOLM, names)])
-    assert 'svar till <a href="#kommentar-20170314T093015000000Z-wp11">Karin Lund</a>' in html
+    assert 'svar till <a href="#kommentar-20170314T093015000000Z-wp11"><bdi>Karin Lund</bdi></a>' in html
     assert html.count("svar till") == 1

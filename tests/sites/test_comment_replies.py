@@ -25,7 +25,7 @@ def site(make_site, parent: str):
 def test_a_reply_names_the_comment_it_answers(make_site, tmp_path):
     out = build(site(make_site, FIRST), tmp_path / "out")
     html = (out / "2017/03/aterbesok-i-finspang/index.html").read_text(encoding="utf-8")
-    assert f'svar till <a href="#kommentar-{FIRST}">Karin Lund</a>' in html
+    assert f'svar till <a href="#kommentar-{FIRST}"><bdi>Karin Lund</bdi></a>' in html
     assert f'id="kommentar-{FIRST}"' in html
 
 

@@ -210,3 +210,15 @@ def test_into_a_site_with_posts_of_its_own_those_are_kept_and_the_site_builds(en
     assert "  posts/2017-03-14-aterbesok-i-finspang.md\n" in kept and "  pages/om-bloggen.md\n" in kept
     assert {rel: data for rel, data in read_tree(root / "posts").items() if rel in own} == own
     build(root, tmp_path / "out")
+
+
+def test_windows_1252_characters_read_as_c1_controls_become_what_they_meant(empty_site, tmp_path):
+    # an old database's '–', '’' and '…' stored as Latin-1, and a non-character: none may reach a post
+    export = FIXTURE.read_text(encoding="utf-8").replace("Borås har en ny organisation", "Borås\x96 nu\x92s \x85 \x81\ufdd0har en ny organisation", 1)
+    (tmp_path / "export.xml").write_text(export, encoding="utf-8")
+    code, _, err = run_cli(["import-wordpress", str(tmp_path / "export.xml")], empty_site)
+    assert code == 0, err
+    post = (empty_site / BORAS / "index.md").read_text(encoding="utf-8") if (empty_site / BORAS).is_dir() \
+        else (empty_site / f"{BORAS}.md").read_text(encoding="utf-8")
+    assert "Borås– nu’s … har en ny organisation" in post
+    build(empty_site, tmp_path / "out")
