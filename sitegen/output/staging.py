@@ -1,4 +1,4 @@
-"""Writing the site: new and changed files are staged beside the output folder, then moved in; the rest is left alone.
+"""Writing the site: a new tree beside the output folder, unchanged files linked into it, swapped in at once.
 
 A build puts every file into a sink: ``Staging`` for ``build``, ``DryRun`` for ``check``,
 which keeps the pages in memory and writes nothing.
@@ -6,6 +6,10 @@ which keeps the pages in memory and writes nothing.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import functools
 import os
 import shutil
 from collections.abc import Collection, Iterator, Mapping
@@ -100,18 +104,17 @@ def check_output_dir(out: Path) -> None:
 
 @dataclass(frozen=True)
 class Staging:
-    """New bytes go to a sparse tree beside the output folder, then move in file by file.
+    """New bytes go to a tree beside the output folder; at commit it becomes the whole new site and the two are swapped.
 
-    Unchanged files are never touched, so a rebuild after one edit moves a handful of files
-    instead of relinking the whole site. A failure before ``commit`` leaves the output folder
-    as it was. ``commit`` itself moves files one at a time (each move is atomic); callers that
-    record what is in the output must forget that record before committing, so an interrupted
-    commit means a full build next time. Small and picklable, so worker processes can put the
-    files they render themselves.
+    Unchanged files join the new tree as hard links of the output's, so they keep their bytes and
+    modification times without being copied. The swap is one ``renameat2(RENAME_EXCHANGE)`` on
+    Linux: at every moment the output folder is the whole old site or the whole new one, whenever
+    the build is killed. A failure before ``commit`` leaves the output folder as it was. Small and
+    picklable, so worker processes can put the files they render themselves.
     """
 
     out: Path  # the live output folder
-    tmp: Path  # the new and changed files
+    tmp: Path  # the new and changed files, then the whole new site
     publishes: bool = True
 
     @classmethod
@@ -130,7 +133,7 @@ class Staging:
         check_output_dir(out)
         out = out.resolve()
         staging = cls(out, out.with_name(f".{out.name}.new"))
-        for leftover in (staging.tmp, out.with_name(f".{out.name}.old")):
+        for leftover in (staging.tmp, out.with_name(f".{out.name}.old")):  # of a build killed before or after its swap
             if leftover.exists():
                 shutil.rmtree(leftover)
         staging.tmp.mkdir(parents=True)
@@ -163,34 +166,22 @@ class Staging:
         return None  # written out as they come: only the few that links point into are read back
 
     def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
-        """Move the staged files in and delete the output's files not in ``files``; returns how many were deleted.
+        """Make the staged tree the whole new site and swap it with the output; returns how many old files are gone.
 
         ``previous`` lists the files the last build wrote; without it the output folder is walked.
         """
         check_names(files)
-        if not (self.out / MARKER).exists():
-            (self.tmp / MARKER).write_bytes(b"")
         if not self.out.exists() or not any(self.out.iterdir()):
+            (self.tmp / MARKER).write_bytes(b"")
             if self.out.exists():
                 self.out.rmdir()
             self.tmp.rename(self.out)
             return 0
-        gone = sorted(_existing(self.out) - set(files) if previous is None else set(previous) - set(files))
-        for path in sorted(self.tmp.rglob("*")):
-            if path.is_file():
-                target = self.out / path.relative_to(self.tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-        removed = 0
-        for rel in gone:
-            try:
-                (self.out / rel).unlink()
-                removed += 1
-            except FileNotFoundError:
-                continue
-            _prune(self.out, (self.out / rel).parent)
-        shutil.rmtree(self.tmp)
-        return removed
+        gone = (_existing(self.out) if previous is None else set(previous)) - set(files)
+        _carry_over(self.out, self.tmp, {*files, MARKER} - _existing(self.tmp))
+        exchange(self.tmp, self.out)
+        shutil.rmtree(self.tmp)  # the old site, now
+        return len(gone)
 
     def abort(self) -> None:
         """Throw the staged files away; the output folder was never touched."""
@@ -254,18 +245,63 @@ def put_all(sink: Sink, files: Mapping[str, Content], fingerprints: Mapping[str,
     bar.finish()
     reused = frozenset(rel for rel, content in files.items() if content is REUSE)
     return Produced(frozenset(files), dict(fingerprints), reused, written)
-def _existing(out: Path) -> set[str]:
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MARKER}
+def _existing(folder: Path) -> set[str]:
+    """Every file under ``folder`` but the marker, as a path from it."""
+    found = set()
+    for parent, _dirs, names in os.walk(folder):
+        prefix = os.path.relpath(parent, folder).replace(os.sep, "/") + "/"
+        found.update(name if prefix == "./" else prefix + name for name in names)
+    found.discard(MARKER)
+    return found
 
 
-def _prune(out: Path, folder: Path) -> None:
-    """Remove folders left empty by deleted files, up to the output folder."""
-    while folder != out and folder.is_relative_to(out):
+def _carry_over(out: Path, tree: Path, unchanged: Collection[str]) -> None:
+    """Hard links in ``tree`` of the output's unchanged files: their bytes and times, nothing copied."""
+    made: set[str] = set()
+    for rel in sorted(unchanged):
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(tree / folder, exist_ok=True)
+            made.add(folder)
         try:
-            folder.rmdir()
-        except OSError:  # not empty
+            os.link(out / rel, tree / rel)
+        except FileNotFoundError:  # deleted from the output by hand since the last build, which the cache did not see
+            raise BuildError([SourceError(str(out / rel), 0, _("went missing from the output folder after the last build; "
+                                                              "build again, and it is made anew"))]) from None
+        except OSError:  # a file system without hard links: a copy, with the same time
+            shutil.copy2(out / rel, tree / rel)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step: renameat2(RENAME_EXCHANGE) on Linux.
+
+    Elsewhere, or where the file system cannot (EINVAL), ``b`` is moved aside and ``a`` put in its
+    place: two renames, so for a moment there is no ``b``, but never a mix of the two.
+    """
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc is not None else None
+    if renameat2 is not None:
+        at_cwd = -100  # AT_FDCWD: the paths are absolute anyway
+        if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), RENAME_EXCHANGE) == 0:
             return
-        folder = folder.parent
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(b))
+    aside = b.with_name(f".{b.name}.old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
 
 
 @contextmanager
