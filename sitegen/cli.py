@@ -262,8 +262,11 @@ def run(args: argparse.Namespace) -> int:
         print(report.render(done, args.dry_run), end="")
         return 0
     if args.command == "comments":
+        from sitegen.content.documents import POSTS_DIR, find_sources
+
         config = pipeline.load_settings(pipeline.BuildOptions(root)).config
-        code = args.func(args, root / config.comments.dir, retention_days=config.comments.retention_days)
+        posts = {source.key for source in find_sources(root, POSTS_DIR, "post")} if args.comments_command == "approve" else None
+        code = args.func(args, root / config.comments.dir, retention_days=config.comments.retention_days, posts=posts)
         if code == 0 and getattr(args, "rebuild", False):  # approve --rebuild: publish them now
             report_build(pipeline.build(pipeline.BuildOptions(root), bar=ProgressBar(sys.stderr, enabled=sys.stderr.isatty())))
         return code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -95,11 +96,20 @@ def _show(root: Path, ids: list[str], stdout: TextIO, stderr: TextIO) -> int:
     return status
 
 
-def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, stderr: TextIO) -> int:
+def _move(root: Path, verb: str, ids: list[str], rebuild: bool, stdout: TextIO, stderr: TextIO,
+          posts: Collection[str] | None) -> int:
     done = "approved" if verb == "approve" else "rejected"  # the state, as store.locate names it
     before = {i: store.locate(root, i) for i in ids}
+    seen = {i: found[0] for i, found in before.items() if found}
     try:
-        (store.approve if verb == "approve" else store.reject)(root, ids)
+        if verb == "approve":
+            store.approve(root, ids, seen, posts)
+        else:
+            store.reject(root, ids, seen)
+    except store.ChangedMeanwhile as exc:
+        stderr.writelines(_("{id} was just moved by another command (it is now {state}); nothing was done: "
+                            "`comments show {id}` shows it", id=i, state=_state(state)) + "\n" for i, state in exc.moved)
+        return 1
     except store.UnknownComment as exc:
         stderr.writelines(_unknown(comment_id) for comment_id in exc.ids)
         stderr.write((_("Nothing was approved; `comments list` shows the pending ids.") if verb == "approve"
@@ -138,8 +148,10 @@ def _purge(root: Path, days: int, dry_run: bool, now: datetime, stdout: TextIO, 
 
 
 def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stderr: TextIO | None = None,
-        retention_days: int = 365, now: datetime | None = None) -> int:
+        retention_days: int = 365, now: datetime | None = None, posts: Collection[str] | None = None) -> int:
     """Carry out one `comments` verb; 0 on success, 1 if any id or comment file is wrong.
+
+    ``posts`` are the keys of the site's posts: a comment on none of them is not approved.
 
     ``approve --rebuild`` builds the site afterwards; the command line does that (cli.py), since
     the moderation verbs never load the build.
@@ -157,7 +169,7 @@ def run(args: argparse.Namespace, root: Path, stdout: TextIO | None = None, stde
             return _show(root, ids, stdout, stderr)
         if verb == "purge":
             return _purge(root, retention_days, args.dry_run, now or datetime.now(UTC), stdout, stderr)
-        return _move(root, verb, ids, getattr(args, "rebuild", False), stdout, stderr)
+        return _move(root, verb, ids, getattr(args, "rebuild", False), stdout, stderr, posts)
     except BuildError as exc:
         stderr.writelines(f"{error}\n" for error in exc.errors)
         return 1

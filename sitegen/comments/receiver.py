@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
+import sys
 import threading
 import time
 import traceback
@@ -29,7 +31,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from sitegen.comments import form as f
 from sitegen.comments import pages
-from sitegen.comments.store import Comment, new_id, submit
+from sitegen.comments.store import PENDING, Comment, new_id, submit, sweep
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 WINDOW = 60.0
@@ -85,6 +87,39 @@ class RateLimiter:
                 return max(1, math.ceil(WINDOW - (now - times[0])))
             times.append(now)
             return 0
+
+
+class RecentSubmissions:
+    """The submissions of the last minute, to store a repeated one once.
+
+    Kept by the process, as the rate limit is: one receiver process (waitress, as the README runs
+    it) sees every repeat; behind several processes a repeat may reach another and be stored twice.
+    """
+
+    def __init__(self, clock: Callable[[], float]):
+        self.clock = clock
+        self.seen: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _digest(submission: f.Submission, key: str) -> str:
+        fields = (key, submission.name, submission.email, submission.website, submission.text)
+        return hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()
+
+    def first(self, submission: f.Submission, key: str) -> bool:
+        """True, and the submission remembered, unless the same one came in the last minute."""
+        now, digest = self.clock(), self._digest(submission, key)
+        with self.lock:
+            self.seen = {d: t for d, t in self.seen.items() if now - t < WINDOW} if len(self.seen) > 1000 else self.seen
+            if now - self.seen.get(digest, -math.inf) < WINDOW:
+                return False
+            self.seen[digest] = now
+            return True
+
+    def forget(self, submission: f.Submission, key: str) -> None:
+        """It was not stored after all: the next try is a first one."""
+        with self.lock:
+            self.seen.pop(self._digest(submission, key), None)
 
 
 def _utcnow() -> datetime:
@@ -148,7 +183,12 @@ def make_app(
     ``shell`` gives the built answer page (``pages.read_shell``) to put each answer in, or None.
     """
     limiter = RateLimiter(rate_limit_per_minute, clock)
+    recent = RecentSubmissions(clock)
     root = Path(root)
+    if (root / PENDING).is_dir():
+        left = sweep(root / PENDING)
+        if left:
+            print(f"sitegen comments: removed {left} temporary file(s) a crash left in {root / PENDING}", file=sys.stderr)
 
     def handle(environ: WSGIEnvironment) -> tuple[int, pages.Answer]:
         length = _check_request(environ, limiter)
@@ -170,9 +210,12 @@ def make_app(
             id=new_id(when), post=key, name=submission.name, email=submission.email,
             website=submission.website, date=when.replace(microsecond=0), text=submission.text,
         )
+        if not recent.first(submission, key):
+            return 200, pages.received(back)  # sent twice (a double click, a reload of the answer): stored once
         try:
             submit(root, comment)
         except OSError as exc:
+            recent.forget(submission, key)
             environ["wsgi.errors"].write(f"sitegen comments: cannot store a comment: {exc}\n")
             raise _Reply(500, pages.message("Kommentaren kunde inte sparas", "Ett fel hos oss hindrade kommentaren från att sparas. Försök igen senare.", back)) from None
         return 200, pages.received(back)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from sitegen.config.schema import Field, not_blank, validate_mapping
 from sitegen.config.yamlsource import CONTROL, YamlError, decode_text, parse
@@ -51,6 +57,14 @@ class Comment:
     date: datetime
     text: str
     parent: str = ""  # the id of the comment of the same post this one answers; '' for none (the form makes none)
+
+
+class ChangedMeanwhile(Exception):
+    """Raised with (id, where it is now) of each comment another command moved while this one started."""
+
+    def __init__(self, moved: Sequence[tuple[str, str]]):
+        self.moved = tuple(moved)
+        super().__init__(", ".join(i for i, _ in self.moved))
 
 
 class UnknownComment(KeyError):
@@ -114,27 +128,79 @@ def _overwrite(path: Path, data: bytes) -> None:
     _write_atomically(path, data, replace_existing=True)
 
 
+TEMPORARY = ".tmp"  # the end of a file being written: '.<random>.tmp' beside its final name
+
+
 def _write_atomically(path: Path, data: bytes, replace_existing: bool) -> None:
-    """A temporary file beside ``path``, flushed to disk, then moved to its name; the folder synced after."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    """A temporary file beside ``path``, flushed to disk, then moved to its name; the folder synced after.
+
+    Made as any file is, so the umask decides who may read it: a receiver running as its own
+    account can leave comments its group (the moderator, the build) reads and moves. It is locked
+    while it exists, so ``sweep`` tells one being written from one a crash left behind.
+    """
+    while True:
+        tmp = path.parent / f".{secrets.token_hex(8)}{TEMPORARY}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as f:
+            _lock(f.fileno(), blocking=True)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if replace_existing:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # unlike rename, a hard link fails if the name is taken
-            except FileExistsError:
-                raise
-            except OSError:
-                os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            if replace_existing:
+                os.replace(tmp, path)
+            else:
+                try:
+                    os.link(tmp, path)  # unlike rename, a hard link fails if the name is taken
+                except FileExistsError:
+                    raise
+                except OSError:
+                    os.replace(tmp, path)  # file systems without hard links; ids are unique anyway
+            tmp.unlink(missing_ok=True)  # still locked: no sweep takes it meanwhile
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
+
+
+def _lock(fd: int, blocking: bool) -> bool:
+    """An exclusive lock on an open file, released when it closes; False if another process holds one."""
+    if fcntl is None:  # no fcntl (Windows): ``sweep`` goes by age instead
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def sweep(folder: Path) -> int:
+    """Remove the temporary files a crash left in ``folder`` (they hold e-mail addresses); returns how many.
+
+    A file being written is locked by its writer and left alone. Its writer locks it before writing,
+    so one that is unlocked and has bytes is a crash's; an empty one may be a moment old, before its
+    lock, and is taken once it is a few seconds old. Without file locks, only files an hour old are taken.
+    """
+    removed = 0
+    for tmp in Path(folder).glob(f".*{TEMPORARY}"):
+        try:
+            with open(tmp, "rb") as f:
+                stat = os.fstat(f.fileno())
+                age = time.time() - stat.st_mtime
+                if fcntl is None:
+                    orphan = age > 3600
+                else:
+                    orphan = _lock(f.fileno(), blocking=False) and (stat.st_size > 0 or age > 5)
+                if orphan:
+                    tmp.unlink()
+                    removed += 1
+        except FileNotFoundError:  # its writer has just finished
+            continue
+    return removed
 
 
 def submit(root: Path, comment: Comment) -> Path:
@@ -273,49 +339,79 @@ def locate(root: Path, comment_id: str) -> tuple[str, Path] | None:
     return None
 
 
-def _move(root: Path, ids: Sequence[str], sources: set[str], target: str | None) -> None:
-    """Move comments into ``target`` (None: each to its post's folder), all ids checked first."""
+@contextmanager
+def _moderating(root: Path) -> Iterator[None]:
+    """One moderation command at a time moves comments: an exclusive lock on the comments folder's '.lock'."""
+    if not root.is_dir():
+        yield
+        return
+    with open(root / ".lock", "ab") as lock:
+        _lock(lock.fileno(), blocking=True)
+        yield
+
+
+def _move(root: Path, ids: Sequence[str], sources: set[str], target: str | None, seen: Mapping[str, str] | None,
+          posts: Collection[str] | None) -> None:
+    """Move comments into ``target`` (None: each to its post's folder), all ids checked first.
+
+    ``seen`` is where the command found each comment before it took the lock: one another command
+    has moved since is not moved again (of an approve and a reject at once, one succeeds). With
+    ``posts``, a comment on none of them is not approved.
+    """
+    root = Path(root)
     moves: list[tuple[Path, Path]] = []
     unknown: list[str] = []
+    changed: list[tuple[str, str]] = []
     errors: list[SourceError] = []
-    for comment_id in dict.fromkeys(ids):
-        found = locate(root, comment_id)
-        if found is None:
-            unknown.append(comment_id)
-            continue
-        state, path = found
-        if state not in sources:
-            continue  # already where it should be
-        try:
-            comment = load(path)
-        except BuildError as exc:
-            errors.extend(exc.errors)
-            continue
-        folder = target or comment.post
-        if target is None and not valid_post_key(folder):
-            errors.append(SourceError(shown(path), 0, _("'{folder}' cannot be the folder of a post's comments: rename it after the post",
-                                                      folder=folder)))
-            continue
-        moves.append((path, Path(root) / folder / path.name))
-    if unknown:
-        raise UnknownComment(unknown)
-    if errors:
-        raise BuildError(errors)
-    for source, destination in moves:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, destination)
-        _fsync_dir(destination.parent)
-        _fsync_dir(source.parent)
+    with _moderating(root):
+        for comment_id in dict.fromkeys(ids):
+            found = locate(root, comment_id)
+            if found is None:
+                unknown.append(comment_id)
+                continue
+            state, path = found
+            if seen is not None and seen.get(comment_id, state) != state:
+                changed.append((comment_id, state))
+                continue
+            if state not in sources:
+                continue  # already where it should be
+            try:
+                comment = load(path)
+            except BuildError as exc:
+                errors.extend(exc.errors)
+                continue
+            folder = target or comment.post
+            if target is None and not valid_post_key(folder):
+                errors.append(SourceError(shown(path), 0, _("'{folder}' cannot be the folder of a post's comments: rename it after "
+                                                          "the post", folder=folder)))
+                continue
+            if target is None and posts is not None and comment.post not in posts:
+                errors.append(SourceError(shown(path), 0, _("its post '{post}' no longer exists (there is no posts/{post}.md or "
+                                                          "posts/{post}/index.md): reject the comment, or bring the post back",
+                                                          post=comment.post)))
+                continue
+            moves.append((path, root / folder / path.name))
+        if unknown:
+            raise UnknownComment(unknown)
+        if changed:
+            raise ChangedMeanwhile(changed)
+        if errors:
+            raise BuildError(errors)
+        for source, destination in moves:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, destination)
+            _fsync_dir(destination.parent)
+            _fsync_dir(source.parent)
 
 
-def approve(root: Path, ids: Sequence[str]) -> None:
+def approve(root: Path, ids: Sequence[str], seen: Mapping[str, str] | None = None, posts: Collection[str] | None = None) -> None:
     """Move pending (or rejected) comments to their post's folder; UnknownComment names unknown ids."""
-    _move(root, ids, {PENDING, REJECTED}, None)
+    _move(root, ids, {PENDING, REJECTED}, None, seen, posts)
 
 
-def reject(root: Path, ids: Sequence[str]) -> None:
+def reject(root: Path, ids: Sequence[str], seen: Mapping[str, str] | None = None) -> None:
     """Move pending (or approved) comments to rejected/; UnknownComment names unknown ids."""
-    _move(root, ids, {PENDING, "approved"}, REJECTED)
+    _move(root, ids, {PENDING, "approved"}, REJECTED, seen, None)
 
 
 @dataclass(frozen=True)
