@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from sitetools import build, copy_sample_site
 
-from sitegen.comments import store
+from sitegen.comments import form, store
 
 from .conftest import fetch, free_port, nginx, readme_block, running, site_location
 
@@ -47,6 +47,7 @@ def _waitress_command(port: int, comments: Path, targets: Path) -> tuple[list[st
     env = dict(w.split("=", 1) for w in words if "=" in w and not w.startswith("-"))
     cmd = [w for w in words if w not in {f"{k}={v}" for k, v in env.items()}]
     assert cmd[0] == "waitress-serve" and "127.0.0.1:8081" in cmd
+    assert cmd[cmd.index("--max-request-body-size") + 1] == str(form.MAX_BODY)  # waitress holds no more than the receiver reads
     cmd = [str(Path(sys.executable).with_name("waitress-serve")), *(w.replace("127.0.0.1:8081", f"127.0.0.1:{port}") for w in cmd[1:])]
     return cmd, env
 
