@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from sitegen.errors import BuildError, SourceError, TemplateProblem, on_pages
+from sitegen.errors import BuildError, SourceError, TemplateProblem, clip, on_pages
 from sitegen.messages import _
 from sitegen.output.cache import PreviousBuild
 from sitegen.output.staging import Produced, Sink
@@ -80,14 +80,19 @@ def render_page(env: jinja2.Environment, site: Site, job: PageJob, comments: Map
         path, line = _template_frame(exc, job.template)
         raise BuildError([SourceError(path, line, _("the template uses a name this page does not have ({error}); check its spelling",
                                                     error=exc))]) from None
-    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+    except BuildError:
+        raise
+    except Exception as exc:  # whatever a template's expression raised (1 / 0, 'x' + 1, a deep recursion)
+        if _template_frame(exc, None) is None:
+            raise  # not in a template: a bug of ours, reported as one
         path, line = _template_frame(exc, job.template)
-        raise BuildError([SourceError(path, line, _("the template failed: {kind}: {error}", kind=type(exc).__name__, error=exc))]) from None
+        raise BuildError([SourceError(path, line, _("the template failed: {kind}: {error}", kind=type(exc).__name__,
+                                                    error=clip(exc, 200)))]) from None
 
 
-def _template_frame(exc: BaseException, default: str) -> tuple[str, int]:
-    """The innermost template file and line in a traceback; Jinja maps template code to its source lines."""
-    found = (f"{TEMPLATES_DIR}/{default}", 0)
+def _template_frame(exc: BaseException, default: str | None) -> tuple[str, int] | None:
+    """The innermost template file and line in a traceback (Jinja maps template code to its source lines); else ``default``."""
+    found = (f"{TEMPLATES_DIR}/{default}", 0) if default is not None else None
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename

@@ -96,3 +96,22 @@ def test_symbolic_links_out_of_the_project_are_errors_and_nothing_outside_is_pub
     assert (out / "samma.css").is_file()
     published = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert "lösenord".encode() not in published
+
+
+@pytest.mark.parametrize(("expression", "kind"), [
+    ("{{ 1 / 0 }}", "ZeroDivisionError"),
+    ("{{ '%d' % 'x' }}", "TypeError"),
+    ("{{ (10 ** 400) | float }}", "OverflowError"),
+    ("{% macro again(n) %}{{ again(n) }}{% endmacro %}{{ again(1) }}", "RecursionError"),
+    ("{{ site.posts | map(attribute='meta') | map('int') | sum // 0 }}", "ZeroDivisionError"),
+])
+def test_any_runtime_error_of_a_template_names_the_template_and_line(tmp_path, expression, kind):
+    root = make_site(tmp_path, {"a.md": post_text(municipality="Borås")})
+    base = root / "templates" / "base.html"
+    text = base.read_text(encoding="utf-8")
+    line = text[: text.index("</footer>")].count("\n") + 1
+    base.write_text(text.replace("</footer>", expression + "</footer>", 1), encoding="utf-8")
+    code, _, err = run_cli(["build"], root)
+    assert code == 1
+    assert err.startswith(f"templates/base.html:{line}: mallen misslyckades: {kind}: "), err
+    assert "internt fel" not in err
