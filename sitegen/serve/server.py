@@ -14,7 +14,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sitegen import pipeline
@@ -79,16 +79,25 @@ class DevSite:
         return True
 
 
-def application(dev: DevSite, base_path: str, endpoint: str):
-    """The WSGI app: comment receiver, reload events, then files of the last good build."""
+def application(dev: DevSite, base_path: str, endpoint: str, port: int):
+    """The WSGI app: comment receiver, reload events, then files of the last good build.
+
+    It answers only requests for the address it listens on: a page elsewhere cannot reach it
+    through a name that resolves to 127.0.0.1 (DNS rebinding), and read drafts or post comments.
+    """
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
 
     def app(environ, start_response):
-        path = unquote(environ.get("PATH_INFO") or "/")
+        host = environ.get("HTTP_HOST")
+        if host is not None and host.lower() not in hosts:
+            return _plain(start_response, "400 Bad Request", f"serve svarar bara på http://127.0.0.1:{port}/ (Host: {host[:100]!r})\n")
+        path = _request_path(environ)
+        if path is None:
+            return _plain(start_response, "400 Bad Request", "Adressen är felaktig.\n")
         if path == endpoint:
             return dev.receiver(environ, start_response)
         if not path.startswith(base_path):
-            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-            return [f"Sidan finns under {base_path}\n".encode()]
+            return _plain(start_response, "404 Not Found", f"Sidan finns under {base_path}\n")
         rel = path[len(base_path) :]
         if rel == INTERNAL + "reload.js":
             start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")])
@@ -126,21 +135,36 @@ def _events(reloader: Reloader, environ, start_response):
     return stream()
 
 
+def _plain(start_response, status: str, text: str) -> list[bytes]:
+    body = text.encode("utf-8")
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _request_path(environ) -> str | None:
+    """The request's path as text; None if it is not UTF-8 or holds a control character (a NUL, a line break)."""
+    raw = environ.get("PATH_INFO") or "/"  # wsgiref has decoded the %-escapes, as Latin-1
+    try:
+        path = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+    return None if any(c < " " or c == "\x7f" for c in path) or not path.startswith("/") else path
+
+
 def _event(generation: int, kind: str, error: str) -> bytes:
     return f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
 
 
 def _file(output: Path, rel: str, base_path: str, start_response):
     target = (output / rel).resolve()
-    if not target.is_relative_to(output.resolve()):
-        target = output / "404.html"
-    if target.is_dir():
+    inside = target.is_relative_to(output.resolve())  # not for '..', nor a link that leads out of the site
+    if inside and target.is_dir():
         if not rel.endswith("/") and rel:
-            start_response("301 Moved Permanently", [("Location", base_path + rel + "/")])
+            start_response("301 Moved Permanently", [("Location", quote(base_path + rel + "/"))])
             return [b""]
         target = target / "index.html"
     status = "200 OK"
-    if not target.is_file():
+    if not inside or not target.is_file():
         status, target = "404 Not Found", output / "404.html"
     body = target.read_bytes() if target.is_file() else b"Not found"
     ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -204,7 +228,7 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
     watcher.start()
     try:
-        server = make_server("127.0.0.1", port, application(dev, base_path, endpoint), _ThreadingServer, _QuietHandler)
+        server = make_server("127.0.0.1", port, application(dev, base_path, endpoint, port), _ThreadingServer, _QuietHandler)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise

@@ -141,3 +141,40 @@ def test_serve_previews_as_published_with_no_drafts_and_refuses_the_old_drafts_f
     assert cli.parser().parse_args(["serve"]).no_drafts is False
     code, _, _ = run_cli(["serve", "--drafts"], tmp_path)  # it used to be accepted and do nothing
     assert code == 2
+
+
+def _raw(base: str, path: str, host: str | None = None) -> tuple[int, str]:
+    """One GET with the path sent exactly as given (urllib would tidy it), and another Host if given."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def test_serve_answers_404_outside_the_site_400_for_malformed_paths_and_only_to_its_own_address(server):
+    root, base, _ = server
+    (root / ".sitegen-cache" / "serve" / "ut").symlink_to("/etc")  # a link in the output that leads out of it
+    for path in ("/aterbesok/../../../../etc/passwd", "/aterbesok/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/aterbesok/ut/passwd",
+                 "/aterbesok/..%2f..%2f..%2f..%2fetc%2fpasswd", "/etc/passwd"):
+        status, body = _raw(base, path)
+        assert status == 404, path
+        assert "root:" not in body
+    for path in ("/aterbesok/%00", "/aterbesok/a%0d%0aSet-Cookie:%20x=1", "/aterbesok/%ff%fe", "/aterbesok/%1b[2J"):
+        assert _raw(base, path)[0] == 400, path
+    port = base.split(":")[2].split("/")[0]
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1:1", f"127.0.0.1.nip.io:{port}"):
+        status, body = _raw(base, "/aterbesok/", host=host)
+        assert status == 400 and "Första besöket" not in body, host
+    assert _raw(base, "/aterbesok/", host=f"localhost:{port}")[0] == 200
+    assert _raw(base, "/aterbesok/", host=f"127.0.0.1:{port}")[0] == 200
+    assert _raw(base, "/aterbesok/s%C3%B6k-inte-h%C3%A4r")[0] == 404
