@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, warning
 from sitegen.messages import _, _n
 from sitegen.progress import ProgressBar
 
@@ -221,7 +221,8 @@ def report_errors(exc: BuildError) -> None:
 
 
 def report_build(report: pipeline.BuildReport) -> None:
-    """The line a build prints on stderr, and what it left out."""
+    """The line a build prints on stderr, and what it left out; its warnings before."""
+    report_warnings(report)
     w = report.write
     print(_n("built {n} post into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
              "built {n} posts into {out}: {files} files ({written} written, {unchanged} unchanged, {removed} removed)",
@@ -232,6 +233,11 @@ def report_build(report: pipeline.BuildReport) -> None:
                                      (later, _n("{n} scheduled post", "{n} scheduled posts", later))) if count]
     if left:
         print(_("not shown: {posts} (--drafts and --future include them)", posts=_(" and ").join(left)), file=sys.stderr)
+
+
+def report_warnings(report: pipeline.BuildReport) -> None:
+    for problem in report.warnings:
+        print(warning(problem), file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -280,6 +286,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.command == "check":
         report = pipeline.check(opts)
+        report_warnings(report)
         print(_("ok: {posts} posts, {pages} pages, {files} files; no problems found", posts=report.posts, pages=report.pages,
                 files=report.files), file=sys.stderr)
         return 0

@@ -21,6 +21,13 @@ class SourceError:
         return f"{self.path}: {self.message}"
 
 
+def warning(problem: SourceError) -> str:
+    """A problem that does not stop the build, as printed: 'posts/a.md:12: varning: …'."""
+    from sitegen.messages import _
+
+    return str(SourceError(problem.path, problem.line, _("warning: {problem}", problem=problem.message)))
+
+
 class BuildError(Exception):
     """Raised with every problem found, so a run reports all of them at once."""
 

@@ -86,6 +86,7 @@ class BuildReport:
     read: int = 0  # posts and pages read this time; the others came from the cache
     index_reused: bool = False  # only post bodies changed: the previous index and plan were reused
     hidden: tuple[int, int] = (0, 0)  # posts left out: (drafts, scheduled for a later date)
+    warnings: tuple[SourceError, ...] = ()  # what will not work on the pages, though the build went on (raw HTML the CSP blocks)
 
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
@@ -136,7 +137,8 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     reused = previous.state.plan is not None and previous.state.plan.structure == plan.structure
     write = WriteReport(produced.written, len(produced.files) - produced.written, removed)
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
-                       timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now))
+                       timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now),
+                       content.warnings)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from sitegen import fingerprints
 from sitegen.config.settings import Config
@@ -145,6 +146,7 @@ class Post:
     headings: tuple[tuple[str, str], ...]  # (id, text) of the body's h2 headings: "Innehåll" when there are three or more
     cover: Cover | None  # the first image it shows, for previews where it is shared
     depends: tuple[str, ...]  # files of static/ the body shows, from the project root: a change means reading it again
+    warnings: tuple[tuple[int, str], ...]  # (file line, message): raw HTML the pages' security policy blocks, told every build
     meta_digest: str  # hash of everything but the body: what lists, indexes and open data show
 
     @property
@@ -175,6 +177,7 @@ class Page:
     headings: tuple[tuple[str, str], ...]
     cover: Cover | None
     depends: tuple[str, ...]
+    warnings: tuple[tuple[int, str], ...]
 
 
 def load_post(source: SourceFile, config: Config, registry: Registry, urls: Urls) -> Post:
@@ -219,6 +222,7 @@ def _shared_fields(source: SourceFile, doc: Document, rendered: Rendered, summar
         "headings": rendered.headings,
         "cover": cover(rendered.pictures),
         "depends": tuple(dict.fromkeys(pic.source for pic, _ in rendered.pictures if pic.source.startswith(f"{STATIC_DIR}/"))),
+        "warnings": tuple((doc.body_line + line, message) for line, message in rendered.warnings),
     }
 
 
@@ -241,6 +245,6 @@ def _render_body(doc: Document, config: Config, url: str, errors: list[SourceErr
     """The body as HTML, its images looked up beside it (or in static/); their problems go to ``errors``."""
     source = doc.source
     place = Place(source.root, source.rel, url, source.assets, config.images.widths)
-    rendered = render(doc.body, config.base_path, place)
+    rendered = render(doc.body, config.base_path, place, urlsplit(config.base_url).netloc)
     errors.extend(SourceError(source.rel, doc.body_line + line, message) for line, message in rendered.problems)
     return rendered

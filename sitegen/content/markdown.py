@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sitegen.config.urls import slug
 from sitegen.config.yamlsource import CONTROL
 from sitegen.content.pictures import ImageProblem, Picture, Place, markup, published_url
+from sitegen.content.rawhtml import blocked
 from sitegen.messages import _
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class Rendered:
     images: tuple[tuple[str, int], ...]  # (src, 0-based body line) of every image
     headings: tuple[tuple[str, str], ...]  # (id, plain text) of every top-level (h2) heading, for a table of contents
     pictures: tuple[tuple[Picture, str], ...] = ()  # every image shown, in order, with its alt text
+    warnings: tuple[tuple[int, str], ...] = ()  # (0-based body line, message): raw HTML the pages' security policy blocks
 
 
 def no_alt() -> str:
@@ -126,11 +128,12 @@ def _render_footnote_anchor(self, tokens, idx, options, env):
     return f' <a href="#{ref}" class="footnote-backref" aria-label="Tillbaka till texten">↩</a>'
 
 
-def render(body: str, base_path: str = "/", place: Place | None = None) -> Rendered:
+def render(body: str, base_path: str = "/", place: Place | None = None, own_host: str = "") -> Rendered:
     """Render a Markdown body; site-absolute links ('/kommun/') are placed under ``base_path``.
 
     With ``place``, every image is looked up there and shown as a ``<picture>`` of its published
-    files; one alone in its paragraph becomes a ``<figure>``, its title the caption.
+    files; one alone in its paragraph becomes a ``<figure>``, its title the caption. Raw HTML that
+    the pages' policy blocks is warned about (``rawhtml``); ``own_host`` is the site's host, if known.
     """
     md = parser()
     pictures: dict[str, Picture | None] = {}
@@ -142,10 +145,13 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
     links: list[tuple[str, int]] = []
     images: list[tuple[str, int]] = []
     shown: list[tuple[Picture, str]] = []
+    warnings: list[tuple[int, str]] = []
     line = 0
     for i, tok in enumerate(tokens):
         if tok.map:
             line = tok.map[0]
+        if tok.type == "html_block":
+            warnings += blocked(tok.content, line, own_host)
         if tok.type == "paragraph_open" and not first and tokens[i + 1].children is not None:
             first = _plain(tokens[i + 1].children)
         _mark_figure(tokens, i)
@@ -168,13 +174,15 @@ def render(body: str, base_path: str = "/", place: Place | None = None) -> Rende
                 images.append((src, child_line))
             elif child.type == "link_open":
                 links.append((str(child.attrGet("href") or ""), child_line))
+            elif child.type == "html_inline":
+                warnings += blocked(child.content, child_line, own_host)
     html = md.renderer.render(tokens, md.options, env)
     headings = tuple((str(t.attrGet("id") or ""), _plain(tokens[i + 1].children or [])) for i, t in enumerate(tokens)
                      if t.type == "heading_open" and t.tag == "h2")
     if "&#" in body:  # of the entities XML forbids markdown-it keeps one, '&#12;': show it as it shows the rest, as '\ufffd'
         html, first = _shown(html), _shown(first)
         headings = tuple((id_, _shown(text)) for id_, text in headings)
-    return Rendered(html, first, tuple(problems), tuple(links), tuple(images), headings, tuple(shown))
+    return Rendered(html, first, tuple(problems), tuple(links), tuple(images), headings, tuple(shown), tuple(warnings))
 
 
 def _shown(text: str) -> str:

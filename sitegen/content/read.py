@@ -37,6 +37,11 @@ class SiteContent:
     problems: tuple[SourceError, ...] = ()  # what is wrong with the sources left out: ``build`` stops on them, ``check`` goes on
     failed: frozenset[str] = frozenset()  # keys of the posts left out for their problems
 
+    @property
+    def warnings(self) -> tuple[SourceError, ...]:
+        """What the sources have that will not work on the pages, though the build goes on: told on every build."""
+        return tuple(SourceError(doc.source, line, message) for doc in (*self.posts, *self.pages) for line, message in doc.warnings)
+
     def published(self, drafts: bool, future: bool, now: datetime) -> tuple[list[Post], list[Page]]:
         """The posts and pages a build shows: drafts only with ``drafts``, posts dated after ``now`` only with ``future``."""
         posts = [p for p in self.posts if shown(p, drafts, future, now)]

@@ -20,7 +20,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from sitegen import pipeline
 from sitegen.comments.pages import SHELL, read_shell
 from sitegen.comments.receiver import CommentTarget, make_app
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, warning
 from sitegen.messages import _, _n
 from sitegen.output.cache import CACHE_DIR
 
@@ -70,6 +70,8 @@ class DevSite:
             print(_("the last good build is still served; fix the file and save to rebuild"), file=sys.stderr)
             self.reloader.publish(text)
             return False
+        for problem in report.warnings:
+            print(warning(problem), file=sys.stderr)
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
         print(_n("built {n} post ({pages} pages rendered, {written} files written)",
