@@ -245,15 +245,15 @@ def run(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     if args.command == "new":
-        from sitegen.content.scaffold import NewPost, create_post
+        from sitegen.content.scaffold import NewPost, address, create_post
 
         settings = pipeline.load_settings(pipeline.BuildOptions(root))
         new = NewPost(args.title, args.municipality, args.county, args.date or date.today(), args.bundle)
         path = create_post(root, new, settings.config, settings.registry)
         print(path.relative_to(root))
-        from sitegen.config.urls import Urls, slug
+        from sitegen.config.urls import Urls
 
-        url = Urls.for_config(settings.config).post(datetime.combine(new.day, datetime.min.time()), slug(new.title))
+        url = Urls.for_config(settings.config).post(datetime.combine(new.day, datetime.min.time()), address(new.title))
         print(_("python build.py serve shows it at http://127.0.0.1:{port}/{url}", port=DEFAULT_PORT, url=url), file=sys.stderr)
         return 0
     if args.command == "list":

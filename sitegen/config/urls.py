@@ -18,11 +18,20 @@ from slugify import slugify as _slugify
 from sitegen.config.settings import Config, UrlConfig
 from sitegen.messages import _
 
+MAX_SLUG = 200  # characters of a URL segment: it is a folder name too, and file systems allow 255 bytes
+
 
 @lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """ASCII slug of a name: 'Västra Götaland' -> 'vastra-gotaland'."""
     return _slugify(text)
+
+
+def cut_slug(value: str, limit: int) -> str:
+    """``value`` cut after a whole word to at most ``limit`` characters (a word longer than that is cut inside)."""
+    if len(value) <= limit:
+        return value
+    return value[: limit + 1].rsplit("-", 1)[0] if "-" in value[: limit + 1] else value[:limit]
 
 
 _ALIAS_FILES = (".html", ".htm")  # an old address that names a file is written as that file; any other, as a folder

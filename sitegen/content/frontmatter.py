@@ -9,7 +9,7 @@ from typing import Any
 
 from sitegen.config.schema import Field, not_blank, validate_mapping
 from sitegen.config.settings import Config
-from sitegen.config.urls import alias
+from sitegen.config.urls import MAX_SLUG, alias
 from sitegen.config.urls import slug as make_slug
 from sitegen.config.yamlsource import YamlDocument
 from sitegen.content.registry import County, Municipality, Registry
@@ -20,7 +20,6 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_KEYS = frozenset({"pending", "rejected"})  # folder names in comments/
 
 
-MAX_SLUG = 200  # characters of a URL segment: it is a folder name too, and file systems allow 255 bytes
 
 
 def _slug_check(value: str) -> str | None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from sitegen.config.settings import Config
-from sitegen.config.urls import slug
+from sitegen.config.urls import MAX_SLUG, cut_slug, slug
 from sitegen.content.documents import POSTS_DIR
 from sitegen.content.registry import Registry
 from sitegen.errors import BuildError, SourceError
@@ -25,14 +25,23 @@ class NewPost:
     bundle: bool = False  # a folder post, posts/<date>-<slug>/index.md, for photos beside it
 
 
+SHORT_SLUG = 80  # characters of the address made for a title too long to be one: still readable in a link
+
+
+def address(title: str) -> str:
+    """The slug a new post's address gets from its title: cut short if it would not fit a file name."""
+    made = slug(title)
+    return cut_slug(made, SHORT_SLUG) if len(made) > MAX_SLUG else made
+
+
 def _quote(text: str) -> str:
     """A YAML double-quoted scalar, safe for any title."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
 
 
-def post_text(new: NewPost, municipality: str | None, county: str | None, config: Config) -> str:
-    """The new post's text, its comments in the writer's language."""
+def post_text(new: NewPost, municipality: str | None, county: str | None, config: Config, own_slug: str | None = None) -> str:
+    """The new post's text, its comments in the writer's language; ``own_slug`` for a title too long to be its address."""
     areas = "\n".join(f"#   - {a.name}: {a.description}" for a in config.plan_areas)
     place = []
     if municipality:
@@ -46,9 +55,10 @@ def post_text(new: NewPost, municipality: str | None, county: str | None, config
     summary_note = _("one sentence; leave empty to use the first paragraph")
     draft_note = _("set to false to publish")
     body = _("Write about the visit here. Use ## for subheadings, for example one per theme.")
+    slug_line = f"slug: {own_slug}    # " + _("the title is too long to be the address: this part of it is") + "\n" if own_slug else ""
     return f"""---
 title: {_quote(new.title)}
-date: {new.day.isoformat()}
+{slug_line}date: {new.day.isoformat()}
 author: {_quote(config.author)}
 {place_text}
 plan_areas: []    # {areas_note}
@@ -103,7 +113,8 @@ def create_post(root: Path, new: NewPost, config: Config, registry: Registry) ->
         errors.append(SourceError("new", 0, _("the title '{title}' has no letters or digits to make a file name from", title=new.title)))
     if errors:
         raise BuildError(errors)
-    name = f"{new.day.isoformat()}-{post_slug}"
+    own_slug = address(new.title) if len(post_slug) > MAX_SLUG else None  # too long for a file name: written out
+    name = f"{new.day.isoformat()}-{own_slug or post_slug}"
     path = root / POSTS_DIR / (f"{name}/index.md" if new.bundle else f"{name}.md")
     other = root / POSTS_DIR / (f"{name}.md" if new.bundle else f"{name}/index.md")
     for taken in (path, other):  # either would have the same key and URL
@@ -111,5 +122,5 @@ def create_post(root: Path, new: NewPost, config: Config, registry: Registry) ->
             raise BuildError([SourceError(taken.relative_to(root).as_posix(), 0, _("already exists; choose another title or edit that file"))])
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as f:
-        f.write(post_text(new, municipality, county, config))
+        f.write(post_text(new, municipality, county, config, own_slug))
     return path

@@ -110,3 +110,17 @@ def test_new_writes_its_comments_in_english_when_the_locale_asks(make_site, run_
     assert "# Photos: put them in the same folder as this file" in text
     assert text.endswith("---\n\nWrite about the visit here. Use ## for subheadings, for example one per theme.\n")
     assert run_cli(["build", "--drafts"], root)[0] == 0
+
+
+def test_new_with_a_title_too_long_for_a_file_name_gives_it_a_short_slug(make_site, run_cli):
+    root = make_site({})
+    title = "Återbesök i en kommun där samverkan mellan skola och socialtjänst har pågått länge " * 4
+    code, out, err = run_cli(["new", title, "--municipality", "Borås", "--date", "2017-03-14"], root)
+    assert code == 0, err
+    (path,) = (root / "posts").glob("*.md")
+    assert len(path.name) <= 100 and out.strip() == f"posts/{path.name}"
+    text = path.read_text(encoding="utf-8")
+    assert "\nslug: aterbesok-i-en-kommun-dar-samverkan-mellan-skola-och-socialtjanst-har-pagatt    # titeln är för lång " in text
+    assert "2017/03/aterbesok-i-en-kommun-dar-samverkan-mellan-skola-och-socialtjanst-har-pagatt/" in err
+    code, _, err = run_cli(["check"], root)
+    assert code == 0, err
