@@ -190,6 +190,12 @@ def _post_page(job: PageJob, i: PageInputs) -> str:
                   i.comments.get(post.key, ()))
 
 
+def _comments_page(job: PageJob, i: PageInputs) -> str:
+    """A post's comments after its first page: their page, the post's title and address, and every comment (replies link across)."""
+    post = i.site.by_key[job.ref[0]]
+    return digest(i.shared, job, post.meta.title, post.url, post.meta.comments, i.comments.get(post.key, ()))
+
+
 def _list_page(job: PageJob, i: PageInputs, keys: tuple[str, ...], head: tuple) -> str:
     per_page = i.site.config.per_page
     start = (job.number - 1) * per_page
@@ -245,6 +251,7 @@ PAGE_FINGERPRINTS: Mapping[PageKind, Callable[[PageJob, PageInputs], str]] = {
     PageKind.NOT_FOUND: _fixed_page,
     PageKind.REDIRECT: _redirect_page,
     PageKind.ANSWER: _fixed_page,
+    PageKind.COMMENTS: _comments_page,
 }
 
 

@@ -28,6 +28,7 @@ class PageKind(StrEnum):
     NOT_FOUND = "not_found"
     REDIRECT = "redirect"  # an old address from 'aliases:', sending readers on to the post or page
     ANSWER = "answer"  # the comment receiver's pages: the site's header and footer around its message
+    COMMENTS = "comments"  # a post's comments after the first page's, e.g. /2017/03/x/sida/2/
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ PAGE_KINDS: Mapping[PageKind, PageKindInfo] = MappingProxyType({
     PageKind.NOT_FOUND: PageKindInfo("404.html", file="404.html", listed=False),
     PageKind.REDIRECT: PageKindInfo("redirect.html", listed=False),
     PageKind.ANSWER: PageKindInfo("answer.html", file="kommentar-svar.html", listed=False),
+    PageKind.COMMENTS: PageKindInfo("comment_page.html", listed=False),  # the post's page is the one to find
 })
 
 

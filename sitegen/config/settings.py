@@ -48,6 +48,7 @@ class CommentsConfig:
     rate_limit_per_minute: int
     dir: str
     retention_days: int  # how long a commenter's e-mail and website are kept (``comments purge``)
+    per_page: int  # approved comments on a post's page; more go on pages of their own, so no page grows without end
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ COMMENT_FIELDS = {
     "rate_limit_per_minute": Field((int,), 5, _positive),
     "dir": Field((str,), "comments"),
     "retention_days": Field((int,), 365, _positive),
+    "per_page": Field((int,), 50, _positive),
 }
 MAX_WIDTH = 8000  # wider than any screen shows; a typo such as 16000 would make huge files
 

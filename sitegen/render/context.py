@@ -77,13 +77,34 @@ def _post(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
         "older": _post_or_none(site, site.older[post.key]),
         "newer": _post_or_none(site, site.newer[post.key]),
         "related": [site.by_key[k] for k in site.related[post.key]],
-        "comments": comments.get(post.key, ()),
+        **_comment_page(site, post, job, comments),
         "post_url": site.urls.href(post.url),
         "terms": {kind: site.post_terms(post, kind) for kind in POST_KINDS},
         "more_in": [(term, [site.by_key[k] for k in keys]) for term, keys in site.more_in(post)],
         "crumbs": trail,
         "structured_data": structured_data(site, post, trail),
     }
+
+
+def _comment_page(site: Site, post: Post, job: PageJob, comments: Comments) -> dict[str, Any]:
+    """The comments page ``job.number`` of ``post`` shows, with the pager between its pages (a post's page is the first)."""
+    every = comments.get(post.key, ())
+    per_page = site.config.comments.per_page
+    pager = Pagination(job.number, job.pages, post.url, site.urls)
+    return {
+        "comments": every[(job.number - 1) * per_page : job.number * per_page],
+        "comment_total": len(every),
+        "comment_pagination": pager,
+        # a reply links the comment it answers: on this page by its id alone, on another by that page's address too
+        "comment_pages": {c.id: "" if i // per_page + 1 == job.number else site.urls.href(pager.url(i // per_page + 1))
+                          for i, c in enumerate(every)},
+    }
+
+
+def _comments(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
+    post = site.by_key[job.ref[0]]
+    return {"post": post, "title": f"Kommentarer till {post.meta.title}, sida {job.number} av {job.pages}",
+            "post_url": site.urls.href(post.url), **_comment_page(site, post, job, comments)}
 
 
 def _page(site: Site, job: PageJob, comments: Comments) -> dict[str, Any]:
@@ -142,6 +163,7 @@ CONTEXTS: Mapping[PageKind, Callable[[Site, PageJob, Comments], dict[str, Any]]]
     PageKind.NOT_FOUND: _not_found,
     PageKind.REDIRECT: _redirect,
     PageKind.ANSWER: _answer,
+    PageKind.COMMENTS: _comments,
 }
 
 

@@ -65,8 +65,12 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, math.ceil(items / per_page))
 
 
-def plan_pages(site: Site) -> list[PageJob]:
-    """Every page of the site, in a deterministic order; raises BuildError on URL collisions."""
+def plan_pages(site: Site, comment_counts: Mapping[str, int]) -> list[PageJob]:
+    """Every page of the site, in a deterministic order; raises BuildError on URL collisions.
+
+    ``comment_counts`` are the approved comments per post key: a post with more than a page of
+    them has the rest on pages of their own.
+    """
     urls, per_page = site.urls, site.config.per_page
     jobs: list[PageJob] = []
 
@@ -77,7 +81,10 @@ def plan_pages(site: Site) -> list[PageJob]:
 
     paginated("", PageKind.HOME, (), len(site.posts))
     for post in site.posts:
-        jobs.append(PageJob.at(post.url, PageKind.POST, (post.key,), source=post.source))
+        n = page_count(comment_counts.get(post.key, 0), site.config.comments.per_page)
+        jobs.append(PageJob.at(post.url, PageKind.POST, (post.key,), 1, n, post.source))
+        jobs.extend(PageJob.at(urls.page(post.url, number), PageKind.COMMENTS, (post.key,), number, n, post.source)
+                    for number in range(2, n + 1))
     for page in site.pages:
         jobs.append(PageJob.at(page.url, PageKind.PAGE, (page.key,), source=page.source))
     for taxonomy in TAXONOMIES:
@@ -190,7 +197,7 @@ def plan_site(
         inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, shards)
         return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
     site = build_index(config, registry, Urls.for_config(config), posts, pages, scheduled)
-    jobs = plan_pages(site)
+    jobs = plan_pages(site, {key: len(shown) for key, shown in comments.items()})
     shared = fingerprints.shared(inputs, site)
     listing = fingerprints.listing(site)
     page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing, shards))

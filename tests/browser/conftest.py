@@ -231,6 +231,19 @@ def generate_big_site(root: Path) -> dict[str, str]:
     folder.mkdir(parents=True)
     (folder / f"{comment.id}.yaml").write_text(store.dump(comment), encoding="utf-8")
     roles["commented"] = "besok-03"
+    # A post with more approved comments than a page shows (comments.per_page, 50): the rest on a page of their own,
+    # the last of them answering the first
+    key = f"{(start + timedelta(days=41 * 4)).isoformat()}-besok-04"
+    folder = root / "comments" / key
+    folder.mkdir(parents=True)
+    first = ""
+    for n in range(55):
+        when = datetime(2020, 2, 1, 8, 0, tzinfo=UTC) + timedelta(hours=n)
+        c = store.Comment(id=f"{when:%Y%m%dT%H%M%S}000000Z-{n:016x}", post=key, name=f"Läsare {n + 1}", email="", website="",
+                          date=when, text=f"Kommentar nummer {n + 1} om besöket.", parent=first if n == 54 else "")
+        first = first or c.id
+        (folder / f"{c.id}.yaml").write_text(store.dump(c), encoding="utf-8")
+    roles["many-comments"] = "besok-04"
     return roles
 
 
@@ -283,8 +296,9 @@ class Served:
 
     def url(self, path: str = "") -> str:
         """URL of a site path; '@slug' is the post with that slug, wherever its date puts it."""
-        if path.startswith("@"):
-            path = self.post_path(path[1:])
+        if path.startswith("@"):  # '@slug/sida/2/': a page under it
+            slug, _, rest = path[1:].partition("/")
+            path = self.post_path(slug) + rest
         return self.base + path.lstrip("/")
 
     def post_path(self, slug: str) -> str:
@@ -461,6 +475,7 @@ PAGE_KINDS = [
     ("post-long-title", "big", "@lang-rubrik"),
     ("post-draft", "big", "@utkast"),
     ("post-comments-closed", "big", "@besok-20"),
+    ("comments-page-2", "big", "@besok-04/sida/2/"),
     ("county-only", "big", "lan/vasterbotten/"),
     ("habo", "big", "kommun/habo-jonkoping/"),
 ]

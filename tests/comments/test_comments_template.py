@@ -55,8 +55,11 @@ def render(comments=(), open_=True, key="2017-03-14-finspang") -> str:
     env.filters["url"] = lambda path: "/aterbesok/" + path
     env.globals.update(config=SimpleNamespace(comments=SimpleNamespace(retention_days=365)), privacy_path="personuppgifter/")
     post = SimpleNamespace(key=key, title="Återbesök i Finspång", comments_open=open_)
+    shown = tuple(comments)
+    one_page = SimpleNamespace(pages=1)  # the pager of a post with one page of comments shows nothing
     return env.get_template("partials/comments.html").render(
-        post=post, comments=tuple(comments), comment_endpoint=ENDPOINT, post_url=POST_URL
+        post=post, comments=shown, comment_total=len(shown), comment_pagination=one_page, comment_pages={c.id: "" for c in shown},
+        comment_endpoint=ENDPOINT, post_url=POST_URL,
     )
 
 

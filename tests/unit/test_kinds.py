@@ -23,7 +23,8 @@ def test_a_page_goes_to_its_path_unless_its_kind_names_a_file():
     assert PageJob.at("kommun/boras/", PageKind.TERM, ("municipality", "1490")).file == "kommun/boras/index.html"
     assert PageJob.at("", PageKind.NOT_FOUND).file == "404.html"
     assert PageJob.at("kommun/", PageKind.SECTION, ("municipality",)).template == "municipalities.html"
-    assert [kind for kind, info in PAGE_KINDS.items() if not info.listed] == [PageKind.NOT_FOUND, PageKind.REDIRECT, PageKind.ANSWER]
+    assert [kind for kind, info in PAGE_KINDS.items() if not info.listed] == [PageKind.NOT_FOUND, PageKind.REDIRECT, PageKind.ANSWER,
+                                                                                        PageKind.COMMENTS]
     # an old address in 'aliases:' is a folder, or a file when it names one
     assert PageJob.at("2017/03/14/x/", PageKind.REDIRECT, ("post", "x")).file == "2017/03/14/x/index.html"
     assert PageJob.at("gamla/x.html", PageKind.REDIRECT, ("post", "x")).file == "gamla/x.html"
