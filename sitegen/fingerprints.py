@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sitegen.site.index import Site
     from sitegen.site.plan import PageJob
 
-FORMAT = 18  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
+FORMAT = 19  # bump whenever a cached type (Post, Page, Site, PageJob, the cache's records) changes shape
 # the libraries whose output ends up in the site
 LIBRARIES = ("jinja2", "markdown_it", "mdit_py_plugins", "yaml", "babel", "slugify", "nh3", "PIL")
 # Pillow's compiled parts, which hold the codecs (libjpeg, libwebp, zlib, littlecms) its files are encoded with

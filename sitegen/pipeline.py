@@ -114,7 +114,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
             plan = plan_site(settings.config, settings.registry, inputs, shown, comments, previous.state.plan, scheduled)
             env = environment(opts.root, plan.site, settings.endpoint, content.static.assets, None if dry_run else opts.root / CACHE_DIR)
             timings.lap("index")  # the index, the plan and the template environment
-            with open_sink(out, dry_run) as sink:
+            with open_sink(out, dry_run, previous.state.spare) as sink:
                 images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
                 timings.lap("images")
                 pages = render_pages(plan, env, comments, sink, previous, bar)

@@ -81,6 +81,7 @@ class BuildState:
     plan: SitePlan | None = None  # the index and plan, reused when only post bodies changed
     search: SearchRecord = field(default_factory=SearchRecord)
     images: Mapping[str, SeenImage] = field(default_factory=dict)  # image file, from the project root -> as seen
+    spare: frozenset[str] | None = None  # files the site kept beside the output (the one before) may differ in; None: none kept
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ def _load(folder: Path, key: str) -> tuple[BuildState, dict, tuple]:
         return BuildState(key), {}, ()
     if plan is not None:
         plan = replace(plan, fingerprints=body["fingerprints"])
-    return BuildState(key, sources, body["outputs"], body["files"], plan, body["search"], body["images"]), stored, identity
+    return (BuildState(key, sources, body["outputs"], body["files"], plan, body["search"], body["images"], body["spare"]),
+            stored, identity)
 
 
 def _header(f, key: str) -> tuple[tuple, dict | None]:
@@ -252,7 +254,7 @@ def save(previous: PreviousBuild, state: BuildState) -> None:
         fingerprints = dict(state.plan.fingerprints) if state.plan is not None else {}
         outputs = {file: tuple(record) for file, record in state.outputs.items()}  # see Recorded
         body = {"outputs": outputs, "files": state.files, "fingerprints": fingerprints, "search": state.search,
-                "images": dict(state.images)}
+                "images": dict(state.images), "spare": state.spare}
 
         def dump(f) -> None:
             pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -297,12 +299,12 @@ def _write(path: Path, dump) -> None:
 def publish(sink: Sink, produced: Produced, previous: PreviousBuild) -> int:
     """Commit the sink: the output becomes exactly what was produced; returns how many old files were removed.
 
-    The cache's state is dropped first: files are moved in one by one, so a commit that is
-    interrupted must mean a full build next time.
+    The cache's state is dropped first: until the next one is saved, neither the output nor the
+    site kept beside it is what the state says, so a build killed meanwhile means a full one next.
     """
     if sink.publishes:
         forget(previous)
-    return sink.commit(produced.files, previous.state.files or None)
+    return sink.commit(produced.files, previous.state.files or None, previous.state.spare)
 
 
 def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, produced: Produced,
@@ -316,4 +318,6 @@ def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, pr
         else:
             st = os.stat(os.path.join(folder, file))
             recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
-    return BuildState(previous.state.key, content.sources, recorded, tuple(sorted(produced.files)), plan, search, images)
+    # the site kept beside the output is this one's predecessor: they differ in what was made anew, and in what is gone
+    spare = frozenset(produced.files - produced.reused) | frozenset(set(previous.state.files) - produced.files)
+    return BuildState(previous.state.key, content.sources, recorded, tuple(sorted(produced.files)), plan, search, images, spare)

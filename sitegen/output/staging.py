@@ -6,6 +6,7 @@ which keeps the pages in memory and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -67,8 +68,11 @@ class Sink(Protocol):
     def pages(self) -> Mapping[str, str] | None:
         """Every page put, if the sink keeps them (a dry run: ``check`` looks at every link in them); else None."""
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
-        """Publish: the output becomes exactly ``files``; returns how many old files were removed."""
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
+        """Publish: the output becomes exactly ``files``; returns how many old files were removed.
+
+        ``spare`` is what the last build recorded of the site it kept beside the output (``Staging.open``).
+        """
 
     def abort(self) -> None:
         """Throw everything put away."""
@@ -111,17 +115,22 @@ class Staging:
     Linux: at every moment the output folder is the whole old site or the whole new one, whenever
     the build is killed. A failure before ``commit`` leaves the output folder as it was. Small and
     picklable, so worker processes can put the files they render themselves.
+
+    The site swapped out is kept beside the output (``.NAME.old``): the next build starts from it,
+    mending only the files the cache says differ, so a rebuild links a handful of files, not the
+    whole site again.
     """
 
     out: Path  # the live output folder
     tmp: Path  # the new and changed files, then the whole new site
     publishes: bool = True
+    from_spare: bool = False  # ``tmp`` began as the site kept by the last build, not empty
 
     @classmethod
     @contextmanager
-    def opened(cls, out: Path) -> Iterator[Staging]:
+    def opened(cls, out: Path, spare: Collection[str] | None = None) -> Iterator[Staging]:
         """A new staging tree for ``out``; thrown away if the block fails before committing."""
-        staging = cls.open(out)
+        staging = cls.open(out, spare)
         try:
             yield staging
         except BaseException:
@@ -129,15 +138,22 @@ class Staging:
             raise
 
     @classmethod
-    def open(cls, out: Path) -> Staging:
+    def open(cls, out: Path, spare: Collection[str] | None = None) -> Staging:
+        """The staging tree: the site the last build kept, less the files ``spare`` says may differ; else an empty one."""
         check_output_dir(out)
         out = out.resolve()
-        staging = cls(out, out.with_name(f".{out.name}.new"))
-        for leftover in (staging.tmp, out.with_name(f".{out.name}.old")):  # of a build killed before or after its swap
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        staging.tmp.mkdir(parents=True)
-        return staging
+        tmp, kept = out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old")
+        if tmp.exists():  # of a build that stopped before its swap
+            shutil.rmtree(tmp)
+        if spare is not None and kept.is_dir() and out.is_dir():
+            kept.rename(tmp)
+            _remove(tmp, spare)
+            return cls(out, tmp, from_spare=True)
+        if kept.exists():  # not what the cache knows of: moved out of its name at once, so no half-deleted one is trusted
+            kept.rename(tmp)
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        return cls(out, tmp)
 
     def put(self, rel: str, content: Content) -> bool:
         """Stage one file; True if its bytes are new, False if the output already has them."""
@@ -146,6 +162,8 @@ class Staging:
         target = self.tmp / rel
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()  # a kept file may be a hard link of the output's: written in place, it would change the live site
             if isinstance(content, Path):
                 shutil.copyfile(content, target)
             else:
@@ -165,10 +183,11 @@ class Staging:
     def pages(self) -> None:
         return None  # written out as they come: only the few that links point into are read back
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
         """Make the staged tree the whole new site and swap it with the output; returns how many old files are gone.
 
         ``previous`` lists the files the last build wrote; without it the output folder is walked.
+        ``spare`` is what ``open`` was given: in a tree begun from the kept site, only those files can be missing.
         """
         check_names(files)
         if not self.out.exists() or not any(self.out.iterdir()):
@@ -178,9 +197,15 @@ class Staging:
             self.tmp.rename(self.out)
             return 0
         gone = (_existing(self.out) if previous is None else set(previous)) - set(files)
-        _carry_over(self.out, self.tmp, {*files, MARKER} - _existing(self.tmp))
+        if self.from_spare:
+            _remove(self.tmp, gone)  # the kept site may still have them
+            missing = {rel for rel in set(spare or ()) & set(files) if not os.path.lexists(self.tmp / rel)}
+        else:
+            missing = {*files, MARKER} - _existing(self.tmp)
+        _carry_over(self.out, self.tmp, missing)
         exchange(self.tmp, self.out)
-        shutil.rmtree(self.tmp)  # the old site, now
+        kept = self.out.with_name(f".{self.out.name}.old")
+        self.tmp.rename(kept)  # the old site, kept for the next build to start from
         return len(gone)
 
     def abort(self) -> None:
@@ -209,7 +234,7 @@ class DryRun:
     def pages(self) -> Mapping[str, str]:
         return self.kept
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None) -> int:
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
         check_names(files)
         return 0
 
@@ -253,6 +278,29 @@ def _existing(folder: Path) -> set[str]:
         found.update(name if prefix == "./" else prefix + name for name in names)
     found.discard(MARKER)
     return found
+
+
+def _remove(tree: Path, files: Collection[str]) -> None:
+    """Delete ``files`` from ``tree``, where there, and the folders that leaves empty."""
+    for rel in files:
+        path = tree / rel
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except IsADirectoryError:  # a file of the old site is a folder of the kept one's: none of its files is kept
+            shutil.rmtree(path)
+        _prune(tree, path.parent)
+
+
+def _prune(top: Path, folder: Path) -> None:
+    """Remove folders left empty, up to ``top``."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
 
 
 def _carry_over(out: Path, tree: Path, unchanged: Collection[str]) -> None:
@@ -305,10 +353,10 @@ def _libc() -> ctypes.CDLL | None:
 
 
 @contextmanager
-def open_sink(out: Path, dry_run: bool = False) -> Iterator[Sink]:
-    """A staging tree for ``out``, or a dry run that writes nothing; thrown away if the block fails."""
+def open_sink(out: Path, dry_run: bool = False, spare: Collection[str] | None = None) -> Iterator[Sink]:
+    """A staging tree for ``out`` (``spare``: see ``Staging.open``), or a dry run that writes nothing; thrown away if the block fails."""
     if dry_run:
         yield DryRun()
         return
-    with Staging.opened(out) as staging:
+    with Staging.opened(out, spare) as staging:
         yield staging
