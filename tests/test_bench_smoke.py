@@ -40,7 +40,7 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
     failed = [(r["scenario"], r["error"]) for r in results if not r["ok"]]
     assert not failed, failed
     scenarios = [r["scenario"] for r in results]
-    assert scenarios == ["cold", "noop", "edit_post", "clean", "add_post", "edit_template"]
+    assert scenarios == ["cold", "noop", "edit_post", "clean", "edit_middle", "edit_oldest", "add_post", "edit_template"]
     edit = results[scenarios.index("edit_post")]
     assert edit["identical"] is True, edit["differences"]
     cold = results[0]
@@ -56,10 +56,11 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
     assert not any(tmp_path.iterdir())
 
     text = run.report(data, "python bench/run.py --posts 20")
-    for label in ("cold build", "rebuild, nothing changed", "rebuild, one post edited", "rebuild, one post added",
-                  "rebuild, base template edited", "clean build (for comparison)"):
+    for label in ("cold build", "rebuild, nothing changed", "rebuild, the newest post edited", "rebuild, the middle post edited",
+                  "rebuild, the oldest post edited", "rebuild, one post added", "rebuild, base template edited",
+                  "clean build (for comparison)"):
         assert f"| sitegen | {label} |" in text
-    assert "### sitegen per stage" in text and "| rebuild after one post edited, 20 posts, ≤ 1 s |" in text
+    assert "### sitegen per stage" in text and "| rebuild, the oldest post edited, 20 posts, ≤ 0.5 s |" in text
     assert "(median of 2: " in text
 
 
