@@ -98,6 +98,7 @@ class Config:
     per_page: int
     output_dir: str
     feed_entries: int
+    search: bool  # a search page, its link in the menu, and a Pagefind index; false for a site that wants none
     related_posts: int
     urls: UrlConfig
     plan_areas: tuple[PlanArea, ...]
@@ -200,6 +201,7 @@ TOP_FIELDS = {
     "per_page": Field((int,), 10, _positive),
     "output_dir": Field((str,), "_site"),
     "feed_entries": Field((int,), 20, _positive),
+    "search": Field((bool,), True),
     "related_posts": Field((int,), 4, _non_negative),
     "urls": Field((dict,), {}),
     "plan_areas": Field((list,)),
@@ -341,6 +343,7 @@ def config_from_document(doc: YamlDocument, digest: str) -> Config:
         per_page=top["per_page"],
         output_dir=top["output_dir"],
         feed_entries=top["feed_entries"],
+        search=top["search"],
         related_posts=top["related_posts"],
         urls=UrlConfig(**urls),
         plan_areas=areas,

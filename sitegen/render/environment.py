@@ -102,7 +102,6 @@ def environment(root: Path, site: Site, endpoint: str, assets: Mapping[str, str]
         csp=content_security_policy(endpoint),
         comment_endpoint=endpoint,
         section_titles=SECTION_TITLES,
-        search_path=urls.search(),
         privacy_path=next((p.url for p in site.pages if p.key == PRIVACY_PAGE), None),
         share_image=_share_image(site, assets),
     )
@@ -137,6 +136,7 @@ def _nav(site: Site) -> tuple[tuple[str, str], ...]:
     """(label, site path) of every item of the main navigation."""
     about = [("Om", p.url) for p in site.pages if p.key == ABOUT_PAGE]
     sections = [(t.title, site.urls.section(t.kind)) for t in TAXONOMIES]
-    return (("Besök", ""), *sections, ("Sök", site.urls.search()), *about)
+    search = [("Sök", site.urls.search())] if site.config.search else []
+    return (("Besök", ""), *sections, *search, *about)
 
 

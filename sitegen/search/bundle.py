@@ -42,7 +42,7 @@ def search_index(plan: SitePlan, sink: Sink, previous: PreviousBuild) -> Iterato
     Pagefind is the longest stage; the feeds, sitemap and open data are made meanwhile. If the
     block fails, the index stops before its next shard, and the block's failure is the one raised.
     """
-    if not sink.publishes:
+    if not sink.publishes or not plan.site.config.search:  # a dry run, or a site without search
         yield Indexing(None)
         return
     failed = threading.Event()

@@ -92,7 +92,8 @@ def plan_pages(site: Site, comment_counts: Mapping[str, int]) -> list[PageJob]:
         jobs.append(PageJob.at(urls.section(kind), PageKind.SECTION, (kind,)))
         for term in site.taxonomies[kind]:
             paginated(term.url, PageKind.TERM, (kind, term.id), len(term.post_keys))
-    jobs.append(PageJob.at(urls.search(), PageKind.SEARCH))
+    if site.config.search:
+        jobs.append(PageJob.at(urls.search(), PageKind.SEARCH))
     jobs.append(PageJob.at(urls.subscribe(), PageKind.SUBSCRIBE))
     jobs.append(PageJob.at("", PageKind.NOT_FOUND))
     jobs.append(PageJob.at("", PageKind.ANSWER))
