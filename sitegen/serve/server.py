@@ -19,10 +19,11 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sitegen import pipeline
 from sitegen.comments.pages import SHELL, read_shell
-from sitegen.comments.receiver import CommentTarget, make_app
+from sitegen.comments.receiver import CommentTarget, load_targets, make_app
 from sitegen.errors import BuildError, warning
 from sitegen.messages import _, _n
 from sitegen.output.cache import CACHE_DIR
+from sitegen.render.machine import COMMENT_TARGETS
 
 WATCHED = ("posts", "pages", "templates", "static", "config.yaml")
 RELOAD_JS = Path(__file__).with_name("reload.js")
@@ -60,6 +61,18 @@ class DevSite:
         self.targets: dict[str, CommentTarget] = {}
         self.reloader = Reloader()
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
+
+    def resume(self) -> bool:
+        """Serve what the last serve built, until the first rebuild is done; False if there is nothing."""
+        targets = self.opts.output / COMMENT_TARGETS if self.opts.output else None
+        if targets is None or not (self.opts.output / "index.html").is_file() or not targets.is_file():
+            return False
+        try:
+            self.targets = load_targets(targets)
+        except (OSError, ValueError, KeyError, TypeError):  # written by another version, or half: build first
+            return False
+        self.output = self.opts.output
+        return True
 
     def rebuild(self) -> bool:
         try:
@@ -203,9 +216,12 @@ def watched(root: Path, comments_dir: Path):
     return accept
 
 
-def watch(dev: DevSite, stop: threading.Event) -> None:
+def watch(dev: DevSite, stop: threading.Event, first: bool = False) -> None:
+    """Rebuild on every change (and once at the start, with ``first``) until ``stop``."""
     from watchfiles import watch as watch_changes
 
+    if first:
+        dev.rebuild()
     root = dev.opts.root
     accept = watched(root, dev.comments_dir)
     for _changes in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
@@ -224,12 +240,7 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
         comment_endpoint=endpoint,
     )
     dev = DevSite(opts, opts.root / config.comments.dir, config.comments.rate_limit_per_minute)
-    if not dev.rebuild():
-        print(_("the first build failed; waiting for a fix"), file=sys.stderr)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(dev, stop), daemon=True)
-    watcher.start()
-    try:
+    try:  # the port first: a second serve says so at once, not after a build
         server = make_server("127.0.0.1", port, application(dev, base_path, endpoint, port), _ThreadingServer, _QuietHandler)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
@@ -237,6 +248,15 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
         print(_("port {port} is in use, perhaps by another serve: stop that one, or pick another port with --port {other}",
                 port=port, other=port + 1), file=sys.stderr)
         return 2
+    # what the last serve built is served at once; the build that brings it up to date runs beside, and reloads the tabs
+    resumed = dev.resume()
+    if resumed:
+        print(_("serving the last build at once; it is brought up to date beside, and open tabs reload when it is"), file=sys.stderr)
+    elif not dev.rebuild():
+        print(_("the first build failed; waiting for a fix"), file=sys.stderr)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(dev, stop, resumed), daemon=True)
+    watcher.start()
     shown = _("drafts and scheduled posts included") if opts.drafts else _("as it will be published")
     print(_("serving on http://127.0.0.1:{port}{path} ({shown}; Ctrl-C stops)", port=port, path=base_path, shown=shown), file=sys.stderr)
     try:

@@ -178,3 +178,23 @@ def test_serve_answers_404_outside_the_site_400_for_malformed_paths_and_only_to_
     assert _raw(base, "/aterbesok/", host=f"localhost:{port}")[0] == 200
     assert _raw(base, "/aterbesok/", host=f"127.0.0.1:{port}")[0] == 200
     assert _raw(base, "/aterbesok/s%C3%B6k-inte-h%C3%A4r")[0] == 404
+
+
+def test_serve_started_again_serves_the_last_build_at_once_and_brings_it_up_to_date(make_site):
+    root = make_site({"a.md": post_text(title="Första besöket", municipality="Umeå", body="Den gamla texten.\n")})
+    with serving(root) as (base, proc):
+        assert "Den gamla texten." in _get(base + "2017/03/forsta-besoket/")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    post = root / "posts" / "a.md"
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Den nya texten.\n"), encoding="utf-8")
+    with serving(root) as (base, proc):
+        end = time.monotonic() + 30
+        while "Den nya texten." not in _get(base + "2017/03/forsta-besoket/"):  # the build beside it brings the edit
+            assert time.monotonic() < end, "the edit made while serve was stopped never showed"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+        err = proc.stderr.read()
+    assert "den senaste byggda webbplatsen visas direkt" in err
+    assert "Traceback" not in err
