@@ -216,16 +216,24 @@ def watched(root: Path, comments_dir: Path):
     return accept
 
 
-def watch(dev: DevSite, stop: threading.Event, first: bool = False) -> None:
-    """Rebuild on every change (and once at the start, with ``first``) until ``stop``."""
+def watch(dev: DevSite, stop: threading.Event, ready: threading.Event, first: bool = False) -> None:
+    """Rebuild on every change (and once when watching has begun, with ``first``) until ``stop``; ``ready`` once watching.
+
+    The watcher wakes every fifth of a second with nothing: the first such wake-up says its watches
+    are in place, so an edit made as soon as the first page is served is not missed.
+    """
     from watchfiles import watch as watch_changes
 
-    if first:
-        dev.rebuild()
     root = dev.opts.root
     accept = watched(root, dev.comments_dir)
-    for _changes in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True):
-        dev.rebuild()
+    for changes in watch_changes(root, watch_filter=accept, stop_event=stop, debounce=200, ignore_permission_denied=True,
+                                 rust_timeout=200, yield_on_timeout=True):
+        if not ready.is_set():
+            ready.set()
+            if first:
+                dev.rebuild()
+        if changes:
+            dev.rebuild()
 
 
 def serve(opts: pipeline.BuildOptions, port: int) -> int:
@@ -254,9 +262,10 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
         print(_("serving the last build at once; it is brought up to date beside, and open tabs reload when it is"), file=sys.stderr)
     elif not dev.rebuild():
         print(_("the first build failed; waiting for a fix"), file=sys.stderr)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(dev, stop, resumed), daemon=True)
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(dev, stop, ready, resumed), daemon=True)
     watcher.start()
+    ready.wait(10)  # bounded: a watcher that cannot start leaves the site served, not rebuilt
     shown = _("drafts and scheduled posts included") if opts.drafts else _("as it will be published")
     print(_("serving on http://127.0.0.1:{port}{path} ({shown}; Ctrl-C stops)", port=port, path=base_path, shown=shown), file=sys.stderr)
     try:

@@ -56,6 +56,7 @@ async function start(root) {
   form.hidden = false;
 
   let generation = 0;
+  let searching = Promise.resolve(); // the search running now, if any
   let timer = null;
   let pending = [];
   const more = moreButton();
@@ -76,13 +77,22 @@ async function start(root) {
       status.textContent = "";
       return;
     }
+    // One search at a time: Pagefind loads the index and filter chunks a search needs as it goes, and two
+    // searches at once (a filter chosen while the last search ran) once found nothing under load, in CI
+    const before = searching;
+    let done;
+    searching = new Promise((resolve) => { done = resolve; });
     let results;
     try {
+      await before;
+      if (mine !== generation) return; // a newer search has started: it is the one to run
       results = term ? (await pagefind.search(term, { filters })).results : await newestFirst(pagefind, filters, shardIds);
     } catch (error) {
       console.error(error);
       if (mine === generation) status.textContent = "Något gick fel i sökningen. Försök igen.";
       return;
+    } finally {
+      done();
     }
     if (mine !== generation) return; // a newer search has started
     pending = results.slice();

@@ -88,11 +88,37 @@ def test_removed_files_disappear(tmp_path):
     assert not (out / "2017").exists()
 
 
-def test_no_temporary_folders_are_left(tmp_path):
+def test_no_temporary_folder_is_left_and_the_site_before_is_kept_beside(tmp_path):
     out = tmp_path / "_site"
     write_site(out, {"a": b"1"})
     write_site(out, {"a": b"2"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.old", "_site"]
+    assert tree(tmp_path / "._site.old") == {MARKER: b"", "a": b"1"}
+
+
+def test_a_build_starts_from_the_kept_site_less_what_may_differ(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"a": b"1", "b": b"1", "c/d": b"1"})
+    write_site(out, {"a": b"2", "b": b"1", "c/d": b"1"})  # kept: a=1, b, c/d; differing since: a
+    with Staging.opened(out, spare={"a"}) as staging:
+        assert staging.from_spare and tree(staging.tmp) == {MARKER: b"", "b": b"1", "c/d": b"1"}
+        assert (staging.tmp / "b").stat().st_ino == (out / "b").stat().st_ino  # the same file: nothing copied
+        staging.put("b", b"3")  # a kept file is replaced, never written in place: the live one stays
+        assert (out / "b").read_bytes() == b"1"
+        staging.commit({"a", "b"}, previous={"a", "b", "c/d"}, spare={"a"})
+    assert tree(out) == {MARKER: b"", "a": b"2", "b": b"3"}
+    assert tree(tmp_path / "._site.old") == {MARKER: b"", "a": b"2", "b": b"1", "c/d": b"1"}
+
+
+def test_a_kept_site_the_cache_does_not_know_is_not_used(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"a": b"1"})
+    write_site(out, {"a": b"2"})
+    with Staging.opened(out) as staging:
+        assert not staging.from_spare and tree(staging.tmp) == {}
+        staging.put("a", b"3")
+        staging.commit({"a"})
+    assert tree(out) == {MARKER: b"", "a": b"3"}
 
 
 def test_refuses_a_non_empty_folder_it_did_not_make(tmp_path):
