@@ -59,10 +59,13 @@ SCENARIO_LABELS = {
     "edit_template": "rebuild, base template edited",
     "clean": "clean build (for comparison)",
     "search": "Pagefind over the cold build's post pages",
+    "cold_nosearch": "cold build with search: false (no search page, no index)",
 }
 # Hugo makes no search index; a Hugo site gets one by running Pagefind over its output after
 # each build. Timed after Hugo's cold build, so the cold builds can also be compared like for like.
 HUGO_EXTRA = ("search",)
+# sitegen's cold build again, of the same site with `search: false`: the like-for-like match for Hugo alone
+SITEGEN_EXTRA = ("cold_nosearch",)
 # Pelican has no incremental mode (its cache is off, as asked): every rebuild is a full build,
 # so only the cold build and the one-post edit are timed to keep the run short.
 PELICAN_SCENARIOS = ("cold", "edit_post")
@@ -419,7 +422,7 @@ def edited(posts: Sequence[corpus.PostSpec], scenario: str) -> corpus.PostSpec:
 
 def apply_edit(site: Site, scenario: str, seed: int) -> None:
     """Make the change a scenario times, the same change in every tool's sources."""
-    if scenario in ("cold", "noop", "search"):
+    if scenario in ("cold", "noop", "search", "cold_nosearch"):
         return
     if scenario in EDITS:  # a writer fixes a visit: one sentence appended to its body
         path = site.post_path(edited(site.posts, scenario))
@@ -587,8 +590,11 @@ def run_cold(sites: Sequence[Site], workdir: Path, limits: Limits, log: Callable
             out = site.out if round_ == 0 else site.out.with_name(f"{site.out.name}-cold{round_}")
             set_aside(site.root / ".sitegen-cache", workdir)
             runs: list[Result] = []
-            for scenario in ("cold", *(HUGO_EXTRA if site.tool == "hugo" else ())):
-                runs.append(_logged(run_build(site, scenario, limits, out), log))
+            for scenario in ("cold", *{"hugo": HUGO_EXTRA, "sitegen": SITEGEN_EXTRA}.get(site.tool, ())):
+                if scenario == "cold_nosearch":
+                    runs.append(_logged(run_without_search(site, limits, workdir), log))
+                else:
+                    runs.append(_logged(run_build(site, scenario, limits, out), log))
                 if not runs[-1].ok:
                     break
             timed[site.tool].append(runs)
@@ -599,6 +605,26 @@ def run_cold(sites: Sequence[Site], workdir: Path, limits: Limits, log: Callable
         failed = [runs for runs in rounds if not runs[-1].ok]
         medians[tool] = failed[0] if failed else [_median(list(same)) for same in zip(*rounds)]
     return medians
+
+
+def run_without_search(site: Site, limits: Limits, workdir: Path) -> Result:
+    """A cold build of the site with ``search: false``, into a fresh folder with no cache; the site is left as it was."""
+    config = site.root / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    caches = site.root / ".sitegen-cache"
+    kept = workdir / "cache-with-search"
+    if caches.exists():
+        caches.rename(kept)
+    config.write_text(re.sub(r"(?m)^search: true", "search: false", text), encoding="utf-8")
+    out = site.out.with_name(f"{site.out.name}-nosearch")
+    try:
+        return run_build(site, "cold_nosearch", limits, out)
+    finally:
+        config.write_text(text, encoding="utf-8")
+        set_aside(out, workdir)
+        set_aside(caches, workdir)
+        if kept.exists():
+            kept.rename(caches)
 
 
 def _logged(result: Result, log: Callable[[str], None]) -> Result:
@@ -753,6 +779,10 @@ def report(data: dict, command: str) -> str:
                 both = {"ok": hugo["ok"] and indexed["ok"], "wall": hugo["wall"] + indexed["wall"]}
                 ratios.append(f"| {n:,} | cold build, Hugo followed by Pagefind (a search index, as sitegen makes) | "
                               f"{_ratio(both, ours)} | – |")
+            plain = _find(results, "sitegen", n, "cold_nosearch")
+            if scenario == "cold" and plain and (hugo or pelican):  # neither has search: sitegen without it
+                ratios.append(f"| {n:,} | cold build without search (sitegen with search: false) | {_ratio(hugo, plain)} | "
+                              f"{_ratio(pelican, plain)} |")
     if ratios:
         lines += ["", "### Ratios (wall time; above 1× means sitegen is faster)", ""]
         lines += ["| posts | build | Hugo ÷ sitegen | Pelican ÷ sitegen |", "|---:|---|---:|---:|", *ratios]
@@ -789,12 +819,17 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
     smaller = [n for n in data["sizes"] if n < 100_000]
     big = 10_000 if 10_000 in data["sizes"] else max(smaller, default=0)  # the 10,000-post targets, or the nearest size
     cold, hugo, pelican = (_find(results, t, big, "cold") for t in ("sitegen", "hugo", "pelican"))
-    if cold and hugo:
-        out.append((f"cold build of {big:,} posts no slower than Hugo", f"{cold['wall']:.1f} s vs {hugo['wall']:.1f} s",
-                    cold["wall"] <= hugo["wall"]))
-    if cold and pelican:
-        out.append((f"cold build of {big:,} posts ≥ 4× faster than Pelican", f"{pelican['wall'] / cold['wall']:.1f}×",
-                    pelican["wall"] >= 4 * cold["wall"]))
+    indexed, plain = _find(results, "hugo", big, "search"), _find(results, "sitegen", big, "cold_nosearch")
+    if cold and hugo and indexed:  # like for like: each with a search index
+        both = hugo["wall"] + indexed["wall"]
+        out.append((f"cold build of {big:,} posts, with search, ≤ 0.6 × (Hugo + Pagefind)",
+                    f"{cold['wall']:.1f} s vs {both:.1f} s ({cold['wall'] / both:.2f}×)", cold["wall"] <= 0.6 * both))
+    if plain and hugo:  # like for like: neither has search
+        out.append((f"cold build of {big:,} posts, search: false, ≤ 1.0 × Hugo",
+                    f"{plain['wall']:.1f} s vs {hugo['wall']:.1f} s ({plain['wall'] / hugo['wall']:.2f}×)", plain["wall"] <= hugo["wall"]))
+    if plain and pelican:
+        out.append((f"cold build of {big:,} posts ≥ 4× faster than Pelican, both without search",
+                    f"{pelican['wall'] / plain['wall']:.1f}×", pelican["wall"] >= 4 * plain["wall"]))
     for n in smaller:  # any post's rebuild, whichever post is edited: ≤ 0.5 s up to 1,000 posts, ≤ 1 s at 10,000
         limit = 0.5 if n <= 1_000 else 1.0
         for scenario in EDITS:

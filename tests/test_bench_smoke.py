@@ -40,7 +40,10 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
     failed = [(r["scenario"], r["error"]) for r in results if not r["ok"]]
     assert not failed, failed
     scenarios = [r["scenario"] for r in results]
-    assert scenarios == ["cold", "noop", "edit_post", "clean", "edit_middle", "edit_oldest", "add_post", "edit_template"]
+    assert scenarios == ["cold", "cold_nosearch", "noop", "edit_post", "clean", "edit_middle", "edit_oldest", "add_post",
+                         "edit_template"]
+    plain = results[1]  # the same site with search: false, cold, beside: no search page, no index
+    assert plain["ok"] and 0 < plain["files"] < results[0]["files"]
     edit = results[scenarios.index("edit_post")]
     assert edit["identical"] is True, edit["differences"]
     cold = results[0]
