@@ -27,23 +27,34 @@ class Searched:
 class Indexing:
     """The search index being made in a helper thread."""
 
-    def __init__(self, running: Future[Searched] | None):
+    def __init__(self, running: Future[Searched] | None, done: Searched | None = None):
         self._running = running
+        self._done = done or Searched(Produced(), SearchRecord())
 
     def result(self) -> Searched:
         """Wait for the index; a build that publishes nothing (a dry run) has none."""
-        return self._running.result() if self._running is not None else Searched(Produced(), SearchRecord())
+        return self._running.result() if self._running is not None else self._done
+
+
+def kept(record: SearchRecord) -> Searched:
+    """The last build's index as it is: its files carried over, its record unchanged, so the next build knows what is stale."""
+    files = {f: fingerprint for fingerprint, shard_files in record.shards.values() for f in shard_files}
+    return Searched(Produced(frozenset(files), files, frozenset(files), 0), record)
 
 
 @contextmanager
-def search_index(plan: SitePlan, sink: Sink, previous: PreviousBuild) -> Iterator[Indexing]:
+def search_index(plan: SitePlan, sink: Sink, previous: PreviousBuild, later: bool = False) -> Iterator[Indexing]:
     """Pagefind indexes the post pages in a helper thread while the block makes the other outputs.
 
     Pagefind is the longest stage; the feeds, sitemap and open data are made meanwhile. If the
     block fails, the index stops before its next shard, and the block's failure is the one raised.
+    With ``later`` (serve, to show an edit at once), the last build's index is kept as it is.
     """
     if not sink.publishes or not plan.site.config.search:  # a dry run, or a site without search
         yield Indexing(None)
+        return
+    if later:
+        yield Indexing(None, kept(previous.state.search))
         return
     failed = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search") as searcher:

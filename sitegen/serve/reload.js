@@ -5,6 +5,8 @@
   var source = new EventSource(script.getAttribute("data-events"));
   var box = null;
   source.addEventListener("reload", function () { window.location.reload(); });
+  // the search index has caught up with the pages: only the search page shows it
+  source.addEventListener("search", function () { if (document.getElementById("sok")) window.location.reload(); });
   source.addEventListener("failed", function (event) {
     var text = JSON.parse(event.data);
     if (!box) {

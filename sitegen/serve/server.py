@@ -31,24 +31,30 @@ INTERNAL = "_sitegen/"
 
 
 class Reloader:
-    """The build generation and last error, shared between the watcher and open tabs."""
+    """The build generation, what it was and the last error, shared between the watcher and open tabs.
+
+    Kinds of event: 'reload' after a good build, 'failed' with the errors of a bad one, and
+    'search' when the search index has caught up with the pages (only the search page reloads).
+    """
 
     def __init__(self) -> None:
         self.generation = 0
+        self.kind = "reload"
         self.error = ""
         self.changed = threading.Condition()
         self.stopping = False
 
-    def publish(self, error: str = "") -> None:
+    def publish(self, error: str = "", kind: str = "reload") -> None:
         with self.changed:
             self.generation += 1
             self.error = error
+            self.kind = "failed" if error else kind
             self.changed.notify_all()
 
-    def wait(self, seen: int, timeout: float) -> tuple[int, str]:
+    def wait(self, seen: int, timeout: float) -> tuple[int, str, str]:
         with self.changed:
             self.changed.wait_for(lambda: self.generation != seen or self.stopping, timeout)
-            return self.generation, self.error
+            return self.generation, self.kind, self.error
 
 
 class DevSite:
@@ -60,6 +66,7 @@ class DevSite:
         self.output: Path = opts.output or opts.root
         self.targets: dict[str, CommentTarget] = {}
         self.reloader = Reloader()
+        self.search_pending = False  # the pages are newer than the search index: the search page says so
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
     def resume(self) -> bool:
@@ -75,8 +82,16 @@ class DevSite:
         return True
 
     def rebuild(self) -> bool:
+        """Build, pages first: the tabs reload as soon as the pages are written, and the search index catches up after."""
+        if not self._build(replace(self.opts, search_later=True)):
+            return False
+        if self.search_pending:
+            self._build(self.opts)
+        return True
+
+    def _build(self, opts: pipeline.BuildOptions) -> bool:
         try:
-            report = pipeline.build(self.opts)
+            report = pipeline.build(opts)
         except BuildError as exc:
             text = "\n".join(str(e) for e in exc.errors)
             print(text, file=sys.stderr)
@@ -87,6 +102,11 @@ class DevSite:
             print(warning(problem), file=sys.stderr)
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
+        caught_up = self.search_pending and not report.search_pending
+        self.search_pending = report.search_pending
+        if caught_up:
+            self.reloader.publish(kind="search")
+            return True
         print(_n("built {n} post ({pages} pages rendered, {written} files written)",
                  "built {n} posts ({pages} pages rendered, {written} files written)",
                  report.posts, pages=report.pages, written=report.write.written), file=sys.stderr)
@@ -119,7 +139,7 @@ def application(dev: DevSite, base_path: str, endpoint: str, port: int):
             return [RELOAD_JS.read_bytes()]
         if rel == INTERNAL + "events":
             return _events(dev.reloader, environ, start_response)
-        return _file(dev.output, rel, base_path, start_response)
+        return _file(dev.output, rel, base_path, start_response, dev.search_pending)
 
     return app
 
@@ -140,12 +160,12 @@ def _events(reloader: Reloader, environ, start_response):
         if not resumed and reloader.error:
             yield _event(seen, "failed", reloader.error)
         while not reloader.stopping:
-            generation, error = reloader.wait(seen, timeout=15)
+            generation, kind, error = reloader.wait(seen, timeout=15)
             if generation == seen:
                 yield b": keep-alive\n\n"
                 continue
             seen = generation
-            yield _event(generation, "failed" if error else "reload", error)
+            yield _event(generation, kind, error)
 
     return stream()
 
@@ -170,7 +190,11 @@ def _event(generation: int, kind: str, error: str) -> bytes:
     return f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
 
 
-def _file(output: Path, rel: str, base_path: str, start_response):
+PENDING_NOTICE = ('<p class="notice" role="status">Sökningen uppdateras… Träffarna kan visa sidorna som de var före den senaste '
+                  'ändringen en kort stund till.</p>\n').encode()
+
+
+def _file(output: Path, rel: str, base_path: str, start_response, search_pending: bool = False):
     target = (output / rel).resolve()
     inside = target.is_relative_to(output.resolve())  # not for '..', nor a link that leads out of the site
     if inside and target.is_dir():
@@ -187,6 +211,8 @@ def _file(output: Path, rel: str, base_path: str, start_response):
         ctype += "; charset=utf-8"
         script = f'<script src="{base_path}{INTERNAL}reload.js" data-events="{base_path}{INTERNAL}events"></script>'
         body = body.replace(b"</body>", script.encode() + b"</body>", 1)
+        if search_pending:  # the search page, while its index catches up with the pages just written
+            body = body.replace(b'<div id="sok" ', PENDING_NOTICE + b'<div id="sok" ', 1)
     start_response(status, [("Content-Type", ctype), ("Cache-Control", "no-store"), ("Content-Length", str(len(body)))])
     return [body]
 

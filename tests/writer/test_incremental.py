@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitetools import post_text, read_tree, stat_tree
+from sitetools import make_site, post_text, read_tree, stat_tree
 
 from sitegen import pipeline
 
@@ -174,3 +174,22 @@ def test_hand_edited_output_is_rebuilt(make_site):
     page.write_bytes(b"tampered")
     pipeline.build(pipeline.BuildOptions(root))
     assert page.read_bytes() == good
+
+
+def test_a_build_that_leaves_search_for_later_keeps_the_old_index_and_the_one_after_equals_a_clean_build(tmp_path):
+    root = make_site(tmp_path, {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-03-{i + 1:02d}", municipality="Borås")
+                                for i in range(5)})
+    out = tmp_path / "out"
+    opts = pipeline.BuildOptions(root, output=out)
+    pipeline.build(opts)
+    index_before = {f: b for f, b in read_tree(out).items() if f.startswith("pagefind/")}
+    post = root / "posts" / "p2.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nEtt nytt ord: sjöjungfru.\n", encoding="utf-8")
+    report = pipeline.build(pipeline.BuildOptions(root, output=out, search_later=True))
+    assert report.search_pending
+    after = read_tree(out)
+    assert "sjöjungfru" in after["2017/03/besok-2/index.html"].decode("utf-8")
+    assert {f: b for f, b in after.items() if f.startswith("pagefind/")} == index_before  # the old index, whole
+    assert not pipeline.build(opts).search_pending
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
+    assert read_tree(out) == read_tree(tmp_path / "clean")

@@ -198,3 +198,28 @@ def test_serve_started_again_serves_the_last_build_at_once_and_brings_it_up_to_d
         err = proc.stderr.read()
     assert "den senaste byggda webbplatsen visas direkt" in err
     assert "Traceback" not in err
+
+
+def test_serve_reloads_the_tabs_before_the_search_index_catches_up_and_says_so_meanwhile(server):
+    root, base, _ = server
+    events = Events(base + "_sitegen/events")
+    post = root / "posts" / "a.md"
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Ett ord som heter sjöjungfru.\n"), encoding="utf-8")
+    events.wait_for("reload", 1)
+    events.wait_for("search", 1)  # the index, made after the pages, follows
+    kinds = [kind for kind, _ in events.events]
+    assert kinds.index("reload") < kinds.index("search")
+    assert "Sökningen uppdateras" not in _get(base + "sok/")  # caught up: the notice is gone
+    assert "Ett ord som heter sjöjungfru." in _get(base + "2017/03/forsta-besoket/")
+
+
+def test_the_search_page_says_the_index_is_catching_up_while_it_is(tmp_path):
+    from sitegen.serve.server import PENDING_NOTICE, _file
+
+    (tmp_path / "sok").mkdir()
+    (tmp_path / "sok" / "index.html").write_text('<body><div id="sok" class="search"></div></body>', encoding="utf-8")
+    seen: list = []
+    for pending in (True, False):
+        (body,) = _file(tmp_path, "sok/", "/", lambda status, headers: seen.append(status), pending)
+        assert (PENDING_NOTICE in body) is pending
+    assert seen == ["200 OK", "200 OK"]
