@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import corpus
+from bench import corpus, serve
 
 MiB = 1024 * 1024
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -47,7 +47,7 @@ POLL_SECONDS = 0.05
 STAGE_LINE = re.compile(r"^\s{2}(\S+)\s+([0-9.]+) ms\s*$")
 TEMPLATE_EDIT = "\n<!-- bench: mallen ändrad -->\n"
 EDIT_SENTENCE = "\nTillägg efter besöket: kommunen har skickat in en uppdaterad handlingsplan.\n"
-SCENARIOS = ("cold", "noop", "edit_post", "edit_middle", "edit_oldest", "add_post", "edit_template")
+SCENARIOS = ("cold", "noop", "edit_post", "edit_middle", "edit_oldest", "add_post", "edit_template", "serve")
 EDITS = ("edit_post", "edit_middle", "edit_oldest")  # a writer mends one visit: the newest, one from the middle, the oldest
 SCENARIO_LABELS = {
     "cold": "cold build",
@@ -60,6 +60,7 @@ SCENARIO_LABELS = {
     "clean": "clean build (for comparison)",
     "search": "Pagefind over the cold build's post pages",
     "cold_nosearch": "cold build with search: false (no search page, no index)",
+    **serve.LABELS,
 }
 # Hugo makes no search index; a Hugo site gets one by running Pagefind over its output after
 # each build. Timed after Hugo's cold build, so the cold builds can also be compared like for like.
@@ -69,6 +70,7 @@ SITEGEN_EXTRA = ("cold_nosearch",)
 # Pelican has no incremental mode (its cache is off, as asked): every rebuild is a full build,
 # so only the cold build and the one-post edit are timed to keep the run short.
 PELICAN_SCENARIOS = ("cold", "edit_post")
+SITEGEN_ONLY = ("serve",)  # the writer's preview loop: the others' dev servers are not timed
 TOOLS = ("sitegen", "hugo", "pelican")
 
 
@@ -464,6 +466,7 @@ class Result:
     # wall time of each run, when a rebuild was timed several times: then wall, CPU and stages are the
     # median run's, and the peaks the largest of all runs
     runs: list[float] = field(default_factory=list)
+    search_after: float | None = None  # serve: seconds from the save until the search index had caught up
 
 
 @dataclass(frozen=True)
@@ -548,6 +551,11 @@ def run_tool(site: Site, scenarios: Sequence[str], verify_after: Sequence[str], 
              log: Callable[[str], None], repeat: int = 1) -> list[Result]:
     results = []
     for scenario in scenarios:
+        if scenario == "serve":
+            results += [Result(site.tool, len(site.posts), t.case, t.seconds, 0.0, 0, 0, 0, t.ok, error=t.error,
+                               runs=t.runs if len(t.runs) > 1 else [], search_after=t.search)
+                        for t in serve.time_serve(site.root, site.posts, repeat, seed, log)]
+            continue
         result = run_repeated(site, scenario, seed, limits, log, repeat)
         results.append(result)
         if not result.ok:
@@ -667,7 +675,8 @@ def run_benchmark(sizes: Sequence[int], tools: Sequence[str], workdir: Path, see
         # on (see set_aside); each tool's rebuilds after; the results are listed tool by tool
         done = run_cold(sites, workdir, limits, log, repeat)
         for site in sites:
-            todo = [s for s in scenarios[1:] if site.tool != "pelican" or s in PELICAN_SCENARIOS]
+            todo = [s for s in scenarios[1:] if (site.tool != "pelican" or s in PELICAN_SCENARIOS)
+                    and (site.tool == "sitegen" or s not in SITEGEN_ONLY)]
             if all(r.ok for r in done[site.tool]):
                 done[site.tool] += run_tool(site, todo, verify_after, seed, limits, log, repeat)
             set_aside(site.out, workdir)
@@ -759,6 +768,8 @@ def report(data: dict, command: str) -> str:
         "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
+        if r["scenario"] in serve.LABELS:
+            continue  # in a table of their own, below
         status = "" if r["ok"] else f" FAILED: {r['error']}"
         lines.append(
             f"| {r['posts']:,} | {r['tool']} | {SCENARIO_LABELS[r['scenario']]}{status} | {r['wall']:.2f}{_spread(r)} | {r['cpu']:.2f} | "
@@ -806,6 +817,14 @@ def report(data: dict, command: str) -> str:
         lines += ["| posts | build | processes |", "|---:|---|---|"]
         for r in parts:
             lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]} | {_parts(r['peak_parts'])} |")
+    previews = [r for r in results if r["scenario"] in serve.LABELS]
+    if previews:
+        lines += ["", "### serve: from saving a file to the reload event (the changed page served), and to the search index caught up", ""]
+        lines += ["| posts | case | to reload, s | to search caught up, s |", "|---:|---|---:|---:|"]
+        for r in previews:
+            status = "" if r["ok"] else f" FAILED: {r['error']}"
+            search = f"{r['search_after']:.2f}" if r.get("search_after") is not None else "–"
+            lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]}{status} | {r['wall']:.2f}{_spread(r)} | {search} |")
     checked = targets(data)
     if checked:
         lines += ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
@@ -844,6 +863,17 @@ def targets(data: dict) -> list[tuple[str, str, bool | None]]:
         out.append((f"peak memory, {big:,} posts, ≤ 400 MiB (all processes, PSS sum: shared pages counted once)",
                      f"{pss / MiB:.0f} MiB", pss <= 400 * MiB))
         out.append(("… and as an RSS sum (forked workers' shared pages counted in each)", f"{rss / MiB:.0f} MiB", rss <= 400 * MiB))
+    for n in smaller:  # the writer's loop: ≤ 0.3 s up to 1,000 posts, ≤ 1 s at 10,000, whatever the post
+        limit = 0.3 if n <= 1_000 else 1.0
+        for case in serve.CASES:
+            timed = _find(results, "sitegen", n, case)
+            if timed:
+                out.append((f"{serve.LABELS[case]}, {n:,} posts, ≤ {limit:g} s", f"{timed['wall']:.2f} s{_spread(timed, ' s')}",
+                            timed["wall"] <= limit))
+        start = _find(results, "sitegen", n, "serve_start")
+        if start and n <= 1_000:
+            out.append((f"{serve.LABELS['serve_start']}, {n:,} posts, ≤ 2 s", f"{start['wall']:.2f} s{_spread(start, ' s')}",
+                        start["wall"] <= 2.0))
     huge = _find(results, "sitegen", 100_000, "cold")
     if huge and cold and big == 10_000:
         ratio = huge["wall"] / cold["wall"]

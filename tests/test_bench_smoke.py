@@ -41,7 +41,10 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
     assert not failed, failed
     scenarios = [r["scenario"] for r in results]
     assert scenarios == ["cold", "cold_nosearch", "noop", "edit_post", "clean", "edit_middle", "edit_oldest", "add_post",
-                         "edit_template"]
+                         "edit_template", "serve_newest", "serve_middle", "serve_oldest", "serve_new_post", "serve_start"]
+    for preview in results[-5:-1]:  # serve: each save reloaded the tabs with the page changed, then the index caught up
+        assert 0 < preview["wall"] <= preview["search_after"] and len(preview["runs"]) == 2, preview
+    assert results[-1]["wall"] > 0
     plain = results[1]  # the same site with search: false, cold, beside: no search page, no index
     assert plain["ok"] and 0 < plain["files"] < results[0]["files"]
     edit = results[scenarios.index("edit_post")]
@@ -63,6 +66,7 @@ def test_benchmark_runs_and_incremental_output_matches_clean_build(tmp_path: Pat
                   "rebuild, the oldest post edited", "rebuild, one post added", "rebuild, base template edited",
                   "clean build (for comparison)"):
         assert f"| sitegen | {label} |" in text
+    assert "| serve: the oldest post saved → reload |" in text and "serve: started again with a warm cache" in text
     assert "### sitegen per stage" in text and "| rebuild, the oldest post edited, 20 posts, ≤ 0.5 s |" in text
     assert "(median of 2: " in text
 
