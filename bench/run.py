@@ -555,6 +555,7 @@ def run_tool(site: Site, scenarios: Sequence[str], verify_after: Sequence[str], 
             results += [Result(site.tool, len(site.posts), t.case, t.seconds, 0.0, 0, 0, 0, t.ok, error=t.error,
                                runs=t.runs if len(t.runs) > 1 else [], search_after=t.search)
                         for t in serve.time_serve(site.root, site.posts, repeat, seed, log)]
+            set_aside(serve.user_cache(site.root), site.root.parent)
             continue
         result = run_repeated(site, scenario, seed, limits, log, repeat)
         results.append(result)

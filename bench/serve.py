@@ -9,6 +9,7 @@ same project (a warm cache), until it answers the home page.
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import socket
 import statistics
@@ -82,6 +83,11 @@ class Events:
         self.response.close()
 
 
+def user_cache(root: Path) -> Path:
+    """The user cache folder the timed serve gets (its preview of a big corpus is as big as the site): beside the corpus."""
+    return root.parent / f"{root.name}-user-cache"
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -92,7 +98,8 @@ def _start(root: Path, port: int) -> tuple[subprocess.Popen, float]:
     """serve on ``port`` in ``root``; the process and the seconds until it answered the home page."""
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "XDG_CACHE_HOME": str(user_cache(root))})
     end = started + 1800
     while True:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import os
 import shutil
 import traceback
 import xml.parsers.expat
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import yaml
 
@@ -332,6 +334,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def preview_cache(root: Path) -> Path:
+    """The user cache folder ``serving`` gives serve, beside the project: a test's previews stay in its own tmp_path."""
+    return root.parent / f"{root.name}-user-cache"
+
+
+def preview(root: Path) -> Path:
+    """Where serve, started by ``serving``, builds its preview of ``root``."""
+    from sitegen.serve.server import preview_folder
+
+    with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": str(preview_cache(root))}):
+        return preview_folder(root)
+
+
 @contextlib.contextmanager
 def serving(root: Path, *args: str, path: str = "/"):
     """``build.py serve`` on a free port in ``root``; yields (base URL, process) once it answers."""
@@ -347,6 +362,7 @@ def serving(root: Path, *args: str, path: str = "/"):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(preview_cache(root))},
     )
     base = f"http://127.0.0.1:{port}{path}"
     try:

@@ -7,8 +7,10 @@ A broken edit keeps the last good site served and shows the error in the termina
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import mimetypes
+import os
 import sys
 import threading
 from dataclasses import replace
@@ -22,7 +24,6 @@ from sitegen.comments.pages import SHELL, read_shell
 from sitegen.comments.receiver import CommentTarget, load_targets, make_app
 from sitegen.errors import BuildError, warning
 from sitegen.messages import _, _n
-from sitegen.output.cache import CACHE_DIR
 from sitegen.render.machine import COMMENT_TARGETS
 
 WATCHED = ("posts", "pages", "templates", "static", "config.yaml")
@@ -262,6 +263,21 @@ def watch(dev: DevSite, stop: threading.Event, ready: threading.Event, first: bo
             dev.rebuild()
 
 
+def preview_folder(root: Path) -> Path:
+    """Where serve builds: in the user's cache folder, not the project.
+
+    The watcher watches the whole project (a folder made while serving is seen too); a preview
+    written inside it sent the watcher tens of thousands of events per build at 10,000 posts,
+    more than the kernel queues, and an edit saved meanwhile was lost with them. The folder is
+    the user's own (drafts are previewed), one per project, and kept between runs, so serve
+    started again shows the last preview at once.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitegen"
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    project = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return base / f"serve-{project}" / "site"
+
+
 def serve(opts: pipeline.BuildOptions, port: int) -> int:
     config = pipeline.load_settings(opts).config
     base_path = urlsplit(opts.base_url).path if opts.base_url else "/"
@@ -270,7 +286,7 @@ def serve(opts: pipeline.BuildOptions, port: int) -> int:
     opts = replace(
         opts,
         base_url=f"http://127.0.0.1:{port}{base_path}",
-        output=opts.root / CACHE_DIR / "serve",
+        output=preview_folder(opts.root),
         comment_endpoint=endpoint,
     )
     dev = DevSite(opts, opts.root / config.comments.dir, config.comments.rate_limit_per_minute)

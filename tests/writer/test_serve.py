@@ -10,7 +10,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
-from sitetools import post_text, run_cli, serving
+from sitetools import post_text, preview, run_cli, serving
 
 
 class Events:
@@ -63,7 +63,7 @@ def test_serve_live_reload_errors_and_recovery(server):
     home = _get(base)
     assert "Ett utkast" in home  # drafts are previewed
     assert "_sitegen/reload.js" in home
-    built = (root / ".sitegen-cache" / "serve" / "index.html").read_text(encoding="utf-8")
+    built = (preview(root) / "index.html").read_text(encoding="utf-8")
     assert "reload.js" not in built  # injected while serving, never written
     assert not (root / "_site").exists()  # serve never touches the deploy folder
 
@@ -163,7 +163,7 @@ def _raw(base: str, path: str, host: str | None = None) -> tuple[int, str]:
 
 def test_serve_answers_404_outside_the_site_400_for_malformed_paths_and_only_to_its_own_address(server):
     root, base, _ = server
-    (root / ".sitegen-cache" / "serve" / "ut").symlink_to("/etc")  # a link in the output that leads out of it
+    (preview(root) / "ut").symlink_to("/etc")  # a link in the output that leads out of it
     for path in ("/aterbesok/../../../../etc/passwd", "/aterbesok/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/aterbesok/ut/passwd",
                  "/aterbesok/..%2f..%2f..%2f..%2fetc%2fpasswd", "/etc/passwd"):
         status, body = _raw(base, path)
