@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sitegen.comments.sanitize import clean_name, clean_text, safe_url, visible
+from sitegen.comments.sanitize import clean_text, public_name, safe_url, visible
 
 # Field names as posted by templates/partials/comments.html.
 POST = "post"
@@ -48,7 +48,7 @@ def validate(form: dict[str, str]) -> tuple[Submission | None, dict[str, str]]:
     """The cleaned submission, or None and a Swedish message per faulty field."""
     errors: dict[str, str] = {}
     # stored clean: a moderator's terminal and every later build see text, never a control sequence
-    name = clean_name(form.get(NAME, ""))
+    name = public_name(form.get(NAME, ""))
     if not visible(name):
         errors[NAME] = "Skriv ditt namn." if not name else "Namnet syns inte: det har bara osynliga tecken. Skriv ditt namn."
     elif len(name) > MAX_NAME:

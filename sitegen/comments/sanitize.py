@@ -62,11 +62,6 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("", _SEQUENCE.sub("", text)) if CONTROL.search(text) else text
 
 
-def clean_name(name: str) -> str:
-    """A commenter's name on one line, without control characters or bidi overrides."""
-    return " ".join(_BIDI.sub("", clean_text(name)).split())
-
-
 def visible(text: str) -> bool:
     """Whether ``text`` shows anything: not only spaces, zero-width and other invisible characters."""
     return any(unicodedata.category(c) not in _UNSEEN and c not in _BLANK_LETTERS for c in text)
@@ -298,5 +293,8 @@ def render_comment(c: Comment, zone: tzinfo, names: Mapping[str, str] | None = N
 
 
 def public_name(name: str) -> str:
-    """A commenter's name as shown: its text only, on one line (files written before the receiver cleaned names too)."""
-    return clean_name(name)
+    """A commenter's name as stored and shown: its text only, on one line, without control characters or bidi overrides.
+
+    The receiver stores names so; shown, it cleans files written before it did, or by hand.
+    """
+    return " ".join(_BIDI.sub("", clean_text(name)).split())
