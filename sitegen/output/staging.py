@@ -196,12 +196,13 @@ class Staging:
                 self.out.rmdir()
             self.tmp.rename(self.out)
             return 0
-        gone = (_existing(self.out) if previous is None else set(previous)) - set(files)
+        wanted = set(files)
+        gone = (_existing(self.out) if previous is None else set(previous)) - wanted
         if self.from_spare:
             _remove(self.tmp, gone)  # the kept site may still have them
-            missing = {rel for rel in set(spare or ()) & set(files) if not os.path.lexists(self.tmp / rel)}
+            missing = {rel for rel in wanted.intersection(spare or ()) if not os.path.lexists(self.tmp / rel)}
         else:
-            missing = {*files, MARKER} - _existing(self.tmp)
+            missing = (wanted | {MARKER}) - _existing(self.tmp)
         _carry_over(self.out, self.tmp, missing)
         exchange(self.tmp, self.out)
         kept = self.out.with_name(f".{self.out.name}.old")
