@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sitegen import fingerprints
 from sitegen.output.cache import PreviousBuild, SearchRecord
 from sitegen.output.staging import Produced, Sink
-from sitegen.search.pagefind import index_shard, read_indexed_part, search_key, write_shard
+from sitegen.search.pagefind import index_shard, read_indexed_part, search_key, sweep_scratch, write_shard
 from sitegen.site.plan import SitePlan
 from sitegen.site.shards import shard_folders, shard_sizes
 
@@ -83,6 +83,7 @@ def search_bundle(plan: SitePlan, sink: Sink, previous: PreviousBuild, cancelled
     at 10,000 posts).
     """
     site, before_search, page_fingerprints = plan.site, previous.state.search, plan.fingerprints
+    sweep_scratch()  # what builds killed before this one left in memory
     key = fingerprints.cache_key(search_key(site.urls.base_path))
     oldest_first = [p.url + "index.html" for p in reversed(site.posts)]  # the post pages' files
     pages: dict[str, tuple[str, str]] = {}  # post page -> (page fingerprint, digest of its indexed text)

@@ -17,8 +17,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: orphaned scratch folders are known by age alone
+    fcntl = None
 
 from sitegen.errors import BuildError, SourceError
 from sitegen.messages import _
@@ -113,6 +119,10 @@ def search_key(base_path: str) -> str:
     return f"{base_path}|pagefind {binary} {st.st_size} {st.st_mtime_ns}"
 
 
+SCRATCH_PREFIX = "sitegen-pagefind-"
+_ORPHAN_AGE = 60  # seconds: a scratch folder is locked a moment after it is made; one unlocked and older is a killed build's
+
+
 def _scratch() -> str | None:
     """A memory-backed folder for Pagefind's input and output when the system has one: creating
     thousands of small files there is many times faster than on disk."""
@@ -120,13 +130,55 @@ def _scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def write_shard(parts: Mapping[str, str], base_path: str, shard: int) -> Path | None:
+class Scratch:
+    """A folder holding one shard's pages for Pagefind, locked (``flock``) for as long as it exists."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=_scratch()))
+        self._lock = None
+        if fcntl is not None:
+            self._lock = os.open(self.folder, os.O_RDONLY)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+
+
+def sweep_scratch() -> int:
+    """Remove the scratch folders of builds that were killed (they sit in memory until the next boot); how many.
+
+    A live build holds a lock on each of its folders; one that is unlocked and a minute old is an
+    orphan. Without file locks (Windows) only folders a day old are taken.
+    """
+    removed = 0
+    for folder in Path(_scratch() or tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        try:
+            if fcntl is None:
+                orphan = time.time() - folder.stat().st_mtime > 86400
+            else:
+                fd = os.open(folder, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    orphan = time.time() - os.fstat(fd).st_mtime > _ORPHAN_AGE
+                finally:
+                    os.close(fd)
+        except OSError:
+            continue  # locked by a live build, gone meanwhile, or not ours to read
+        if orphan:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def write_shard(parts: Mapping[str, str], base_path: str, shard: int) -> Scratch | None:
     """Write ``parts`` (output file -> ``indexed_part`` of its page) into a scratch folder, for ``index_shard``.
 
     None if no page is indexable.
     """
-    tmp = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-", dir=_scratch()))
-    site = tmp / "site"
+    scratch = Scratch()
+    site = scratch.folder / "site"
     under = site.joinpath(*[part for part in base_path.split("/") if part])
     marker = f'{BODY_MARKER}><span hidden data-pagefind-filter="{SHARD_FILTER}:{shard}"></span>'
     try:
@@ -136,22 +188,22 @@ def write_shard(parts: Mapping[str, str], base_path: str, shard: int) -> Path | 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(part.replace(f"{BODY_MARKER}>", marker, 1), encoding="utf-8")
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        scratch.remove()
         raise
     if not site.exists():  # Pagefind refuses a site with nothing to index; the search page says search is unavailable
-        shutil.rmtree(tmp, ignore_errors=True)
+        scratch.remove()
         return None
-    return tmp
+    return scratch
 
 
-def index_shard(tmp: Path | None, engine: bool) -> dict[str, bytes]:
+def index_shard(scratch: Scratch | None, engine: bool) -> dict[str, bytes]:
     """Run Pagefind over a folder from ``write_shard`` and return its bundle; the folder is removed."""
-    if tmp is None:
+    if scratch is None:
         return {}
     try:
-        out = tmp / BUNDLE_DIR
+        out = scratch.folder / BUNDLE_DIR
         try:
-            _index(tmp / "site", out)
+            _index(scratch.folder / "site", out)
         except RuntimeError as exc:
             raise BuildError([SourceError("templates/post.html", 0, _("the search index (Pagefind) failed: {error}", error=exc))]) from None
         bundle: dict[str, bytes] = {}
@@ -159,7 +211,7 @@ def index_shard(tmp: Path | None, engine: bool) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(_UNUSED_PREFIXES) and (engine or not p.name.startswith(_ENGINE_PREFIXES)):
                 bundle[p.relative_to(out).as_posix()] = p.read_bytes()
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        scratch.remove()
     try:
         bundle = canonical_bundle(bundle)
     except Unexpected:

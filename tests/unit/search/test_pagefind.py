@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from sitegen.errors import BuildError
@@ -105,3 +108,25 @@ def test_the_search_key_changes_with_the_binary(monkeypatch, tmp_path):
         assert search.search_key("/") == "/|pagefind missing"
     finally:
         search.pagefind_executable.cache_clear()
+
+
+def test_the_scratch_folders_of_killed_builds_are_swept_and_live_ones_kept(monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "_scratch", lambda: str(tmp_path))
+    live = search.Scratch()  # a running build's: locked
+    fresh = tmp_path / f"{search.SCRATCH_PREFIX}fresh"  # made a moment ago, not yet locked
+    orphan = tmp_path / f"{search.SCRATCH_PREFIX}killed"  # a killed build's: unlocked and old
+    for folder in (fresh, orphan):
+        (folder / "site").mkdir(parents=True)
+    (orphan / "site" / "index.html").write_text("<p>x</p>")
+    old = time.time() - 3600
+    for folder in (live.folder, orphan):
+        os.utime(folder, (old, old))
+    other = tmp_path / "someone-elses"
+    other.mkdir()
+    os.utime(other, (old, old))
+
+    assert search.sweep_scratch() == 1
+    assert not orphan.exists()
+    assert live.folder.is_dir() and fresh.is_dir() and other.is_dir()
+    live.remove()
+    assert not live.folder.exists()
