@@ -1,4 +1,4 @@
-"""Where sitegen's time goes: py-spy over a cold build and over a one-post-edit rebuild.
+"""Where sitegen's time goes: py-spy over a cold build and over rebuilds after one post is edited.
 
     python bench/profile.py --posts 10000 [--rate 100] [--top 15] [--workdir DIR]
 
@@ -100,8 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         posts = corpus.make_posts(args.posts, args.seed)
         site = run.make_site("sitegen", workdir.resolve(), args.posts, args.seed, posts)
         print(profile(site, "cold build", args.rate, args.top))
-        run.apply_edit(site, "edit_post", args.seed)
-        print(profile(site, "rebuild after one post edited", args.rate, args.top))
+        for scenario in run.EDITS:  # the newest, a middle and the oldest post
+            run.apply_edit(site, scenario, args.seed)
+            print(profile(site, run.SCENARIO_LABELS[scenario], args.rate, args.top))
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
