@@ -1,7 +1,7 @@
 """The writer's loop, timed: `serve` running, a post saved, and the moment its tabs are told to reload.
 
 Each case saves one file and waits on serve's event stream for the 'reload' that follows, then
-fetches the changed page to see the change is served; the 'search' event (the index caught up)
+fetches the changed page to see the change is served; the 'caught-up' event (the index caught up)
 is timed too. Start-up is timed as a writer meets it: serve stopped and started again on the
 same project (a warm cache), until it answers the home page.
 """
@@ -44,7 +44,7 @@ class Timed:
     case: str
     seconds: float
     runs: list[float] = field(default_factory=list)
-    search: float | None = None  # seconds from the save to the 'search' event, median
+    search: float | None = None  # seconds from the save to the 'caught-up' event, median
     ok: bool = True
     error: str = ""
 
@@ -164,7 +164,7 @@ def time_serve(root: Path, posts: list[corpus.PostSpec], repeat: int, seed: int,
                     if text not in page:
                         raise AssertionError(f"the page of {post.key} did not show the change when the reload came")
                     reloads.append(reloaded - saved)
-                    searches.append(events.first("search", saved) - saved)
+                    searches.append(events.first("caught-up", saved) - saved)
                     log(f"  serve {case:<15} reload {reloads[-1]:6.2f} s, search caught up {searches[-1]:6.2f} s")
                     time.sleep(0.5)
                 done.append(Timed(case, statistics.median(reloads), reloads, statistics.median(searches)))

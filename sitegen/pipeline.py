@@ -47,7 +47,7 @@ class BuildOptions:
     future: bool = False  # include posts dated after ``now`` ("Schemalagd"), as serve does
     comment_endpoint: str | None = None  # overrides config.yaml's comments.endpoint, used as it is (serve)
     now: datetime | None = None  # the time posts are published by; default: the clock
-    search_later: bool = False  # serve: the search index stays as the last build left it; a build after brings it up to date
+    later: bool = False  # serve: the search index and the later pages of each list stay as the last build left them; a build after brings them up to date
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,8 @@ class BuildReport:
     index_reused: bool = False  # only post bodies changed: the previous index and plan were reused
     hidden: tuple[int, int] = (0, 0)  # posts left out: (drafts, scheduled for a later date)
     warnings: tuple[SourceError, ...] = ()  # what will not work on the pages, though the build went on (raw HTML the CSP blocks)
-    search_pending: bool = False  # the search index was left as it was (``search_later``): a build after brings it up to date
+    search_pending: bool = False  # the search index was left as it was (``later``): a build after brings it up to date
+    pages_pending: tuple[str, ...] = ()  # site paths of the pages left as they were (``later``)
 
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
@@ -119,9 +120,10 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
             with open_sink(out, dry_run, previous.state.spare) as sink:
                 images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
                 timings.lap("images")
-                pages = render_pages(plan, env, comments, sink, previous, bar)
+                rendered = render_pages(plan, env, comments, sink, previous, bar, opts.later and not dry_run)
+                pages = rendered.produced
                 timings.lap("render")
-                later = opts.search_later and bool(previous.state.search.shards)  # a first build has no index to keep
+                later = opts.later and bool(previous.state.search.shards)  # a first build has no index to keep
                 with search_index(plan, sink, previous, later) as indexing:  # Pagefind runs beside the next stage
                     outputs = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar)
                     timings.lap("outputs")
@@ -141,7 +143,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     write = WriteReport(produced.written, len(produced.files) - produced.written, removed)
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now),
-                       content.warnings, later)
+                       content.warnings, later, rendered.left)
 
 
 @contextmanager

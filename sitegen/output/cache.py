@@ -21,7 +21,7 @@ import os
 import pickle
 import secrets
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -103,6 +103,11 @@ class PreviousBuild:
         outputs, touched = self.state.outputs, self.touched()
         return frozenset(file for file, fp in fingerprints.items()
                          if (rec := outputs.get(file)) is not None and rec[0] == fp and file not in touched)
+
+    def on_disk(self, files: Iterable[str]) -> frozenset[str]:
+        """Of ``files``, those the last build wrote and still on disk as written, whatever they were made from."""
+        outputs, touched = self.state.outputs, self.touched()
+        return frozenset(file for file in files if file in outputs and file not in touched)
 
 
 def touched(outputs: Mapping[str, tuple[str, int, int]], out: Path) -> set[str]:

@@ -2,11 +2,18 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var source = new EventSource(script.getAttribute("data-events"));
+  // from the build this page was served after: an event that came while it loaded is not missed
+  var source = new EventSource(script.getAttribute("data-events") + "?since=" + script.getAttribute("data-generation"));
   var box = null;
+  // the site's path: the events are at <base>_sitegen/events
+  var base = script.getAttribute("data-events").replace(/_sitegen\/events$/, "");
   source.addEventListener("reload", function () { window.location.reload(); });
-  // the search index has caught up with the pages: only the search page shows it
-  source.addEventListener("search", function () { if (document.getElementById("sok")) window.location.reload(); });
+  // what the last build left for later is up to date: the pages it left, and the search page if the index was
+  source.addEventListener("caught-up", function (event) {
+    var caught = JSON.parse(event.data);
+    var here = decodeURIComponent(window.location.pathname).slice(base.length);
+    if ((caught.search && document.getElementById("sok")) || caught.pages.indexOf(here) >= 0) window.location.reload();
+  });
   source.addEventListener("failed", function (event) {
     var text = JSON.parse(event.data);
     if (!box) {

@@ -17,7 +17,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sitegen import pipeline
@@ -36,27 +36,30 @@ class Reloader:
     """The build generation, what it was and the last error, shared between the watcher and open tabs.
 
     Kinds of event: 'reload' after a good build, 'failed' with the errors of a bad one, and
-    'search' when the search index has caught up with the pages (only the search page reloads).
+    'caught-up' when what a build left for later is up to date: its data names the pages that
+    were left (their tabs reload) and whether the search index was (the search page reloads).
     """
 
     def __init__(self) -> None:
         self.generation = 0
         self.kind = "reload"
         self.error = ""
+        self.detail: object = ""  # the event's data: the error, or what caught up
         self.changed = threading.Condition()
         self.stopping = False
 
-    def publish(self, error: str = "", kind: str = "reload") -> None:
+    def publish(self, error: str = "", kind: str = "reload", detail: object = "") -> None:
         with self.changed:
             self.generation += 1
             self.error = error
             self.kind = "failed" if error else kind
+            self.detail = error or detail
             self.changed.notify_all()
 
-    def wait(self, seen: int, timeout: float) -> tuple[int, str, str]:
+    def wait(self, seen: int, timeout: float) -> tuple[int, str, object]:
         with self.changed:
             self.changed.wait_for(lambda: self.generation != seen or self.stopping, timeout)
-            return self.generation, self.kind, self.error
+            return self.generation, self.kind, self.detail
 
 
 class DevSite:
@@ -69,6 +72,7 @@ class DevSite:
         self.targets: dict[str, CommentTarget] = {}
         self.reloader = Reloader()
         self.search_pending = False  # the pages are newer than the search index: the search page says so
+        self.pages_pending: tuple[str, ...] = ()  # site paths of the pages the last build left as they were
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
     def resume(self) -> bool:
@@ -91,13 +95,14 @@ class DevSite:
         (3 s at 10,000 posts). Its problems, if any, are the next edit's build's to report.
         """
         with contextlib.suppress(BuildError):
-            pipeline.build(replace(self.opts, search_later=True))
+            pipeline.build(replace(self.opts, later=True))
 
     def rebuild(self) -> bool:
-        """Build, pages first: the tabs reload as soon as the pages are written, and the search index catches up after."""
-        if not self._build(replace(self.opts, search_later=True)):
+        """Build what a writer looks at first: the tabs reload as soon as it is written, and the search index
+        and the later pages of each list catch up after."""
+        if not self._build(replace(self.opts, later=True)):
             return False
-        if self.search_pending:
+        if self.search_pending or self.pages_pending:
             self._build(self.opts)
         return True
 
@@ -114,10 +119,12 @@ class DevSite:
             print(warning(problem), file=sys.stderr)
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
-        caught_up = self.search_pending and not report.search_pending
+        caught_up = {"search": self.search_pending and not report.search_pending, "pages": list(self.pages_pending)}
+        was_pending = self.search_pending or self.pages_pending
         self.search_pending = report.search_pending
-        if caught_up:
-            self.reloader.publish(kind="search")
+        self.pages_pending = report.pages_pending
+        if was_pending and not report.search_pending and not report.pages_pending:
+            self.reloader.publish(kind="caught-up", detail=caught_up)
             return True
         print(_n("built {n} post ({pages} pages rendered, {written} files written)",
                  "built {n} posts ({pages} pages rendered, {written} files written)",
@@ -151,7 +158,8 @@ def application(dev: DevSite, base_path: str, endpoint: str, port: int):
             return [RELOAD_JS.read_bytes()]
         if rel == INTERNAL + "events":
             return _events(dev.reloader, environ, start_response)
-        return _file(dev.output, rel, base_path, start_response, dev.search_pending)
+        generation = dev.reloader.generation  # before the file: a page is never older than the build it names
+        return _file(dev.output, rel, base_path, start_response, dev.search_pending, generation)
 
     return app
 
@@ -161,23 +169,28 @@ def _events(reloader: Reloader, environ, start_response):
 
     A tab that connects anew (opened or reloaded, not reconnecting) while the build is broken is
     told at once: it shows the last good page, and must say that it is not the current one.
+    A page says which build it was served after (``?since=``), so an event that came while it
+    loaded is not missed; a tab that missed more than one event reloads.
     """
     start_response("200 OK", [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")])
     resumed = environ.get("HTTP_LAST_EVENT_ID")
-    seen = int(resumed or reloader.generation)
+    since = parse_qs(environ.get("QUERY_STRING", "")).get("since", [""])[0]
+    seen = int(next((n for n in (resumed, since) if n and n.isdigit()), reloader.generation))
 
     def stream():
         nonlocal seen
         yield b"retry: 1000\n\n"
-        if not resumed and reloader.error:
+        if not resumed and reloader.error and seen == reloader.generation:
             yield _event(seen, "failed", reloader.error)
         while not reloader.stopping:
-            generation, kind, error = reloader.wait(seen, timeout=15)
+            generation, kind, detail = reloader.wait(seen, timeout=15)
             if generation == seen:
                 yield b": keep-alive\n\n"
                 continue
+            if kind == "caught-up" and generation - seen > 1:  # it missed the build before, too
+                kind, detail = "reload", ""
             seen = generation
-            yield _event(generation, kind, error)
+            yield _event(generation, kind, detail)
 
     return stream()
 
@@ -198,15 +211,15 @@ def _request_path(environ) -> str | None:
     return None if any(c < " " or c == "\x7f" for c in path) or not path.startswith("/") else path
 
 
-def _event(generation: int, kind: str, error: str) -> bytes:
-    return f"id: {generation}\nevent: {kind}\ndata: {json.dumps(error)}\n\n".encode()
+def _event(generation: int, kind: str, detail: object) -> bytes:
+    return f"id: {generation}\nevent: {kind}\ndata: {json.dumps(detail, ensure_ascii=False)}\n\n".encode()
 
 
 PENDING_NOTICE = ('<p class="notice" role="status">Sökningen uppdateras… Träffarna kan visa sidorna som de var före den senaste '
                   'ändringen en kort stund till.</p>\n').encode()
 
 
-def _file(output: Path, rel: str, base_path: str, start_response, search_pending: bool = False):
+def _file(output: Path, rel: str, base_path: str, start_response, search_pending: bool = False, generation: int = 0):
     target = (output / rel).resolve()
     inside = target.is_relative_to(output.resolve())  # not for '..', nor a link that leads out of the site
     if inside and target.is_dir():
@@ -221,7 +234,8 @@ def _file(output: Path, rel: str, base_path: str, start_response, search_pending
     ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if ctype == "text/html":
         ctype += "; charset=utf-8"
-        script = f'<script src="{base_path}{INTERNAL}reload.js" data-events="{base_path}{INTERNAL}events"></script>'
+        script = (f'<script src="{base_path}{INTERNAL}reload.js" data-events="{base_path}{INTERNAL}events" '
+                  f'data-generation="{generation}"></script>')
         body = body.replace(b"</body>", script.encode() + b"</body>", 1)
         if search_pending:  # the search page, while its index catches up with the pages just written
             body = body.replace(b'<div id="sok" ', PENDING_NOTICE + b'<div id="sok" ', 1)

@@ -185,11 +185,33 @@ def test_a_build_that_leaves_search_for_later_keeps_the_old_index_and_the_one_af
     index_before = {f: b for f, b in read_tree(out).items() if f.startswith("pagefind/")}
     post = root / "posts" / "p2.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nEtt nytt ord: sjöjungfru.\n", encoding="utf-8")
-    report = pipeline.build(pipeline.BuildOptions(root, output=out, search_later=True))
+    report = pipeline.build(pipeline.BuildOptions(root, output=out, later=True))
     assert report.search_pending
     after = read_tree(out)
     assert "sjöjungfru" in after["2017/03/besok-2/index.html"].decode("utf-8")
     assert {f: b for f, b in after.items() if f.startswith("pagefind/")} == index_before  # the old index, whole
     assert not pipeline.build(opts).search_pending
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
+    assert read_tree(out) == read_tree(tmp_path / "clean")
+
+
+def test_a_build_that_leaves_later_list_pages_as_they_were_renders_the_first_and_the_one_after_equals_a_clean_build(tmp_path):
+    posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-03-{i + 1:02d}", municipality="Borås") for i in range(6)}
+    root = make_site(tmp_path, posts, {"per_page": 3})
+    out = tmp_path / "out"
+    opts = pipeline.BuildOptions(root, output=out)
+    pipeline.build(opts)
+    before = read_tree(out)
+    (root / "posts" / "ny.md").write_text(post_text(title="Besök nytt", date="2017-04-01", municipality="Borås"), encoding="utf-8")
+    report = pipeline.build(pipeline.BuildOptions(root, output=out, later=True))
+    # a new post shifts every list page; the first of each is rendered now, the others wait (page 3 is new: made now)
+    assert report.pages_pending == ("arkiv/2017/sida/2/", "kommun/boras/sida/2/", "lan/vastra-gotaland/sida/2/", "sida/2/")
+    after = read_tree(out)
+    assert "Besök nytt" in after["index.html"].decode("utf-8") and "Besök nytt" in after["kommun/boras/index.html"].decode("utf-8")
+    assert after["sida/2/index.html"] == before["sida/2/index.html"]
+    assert "sida/3/index.html" in after and "sida/3/index.html" not in before
+    assert "Besök nytt" in after["2017/04/besok-nytt/index.html"].decode("utf-8")
+    caught_up = pipeline.build(opts)
+    assert caught_up.pages_pending == () and caught_up.pages == 4  # the four left are rendered now
     pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
     assert read_tree(out) == read_tree(tmp_path / "clean")

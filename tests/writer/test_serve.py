@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 import time
@@ -206,11 +207,29 @@ def test_serve_reloads_the_tabs_before_the_search_index_catches_up_and_says_so_m
     post = root / "posts" / "a.md"
     post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Ett ord som heter sjöjungfru.\n"), encoding="utf-8")
     events.wait_for("reload", 1)
-    events.wait_for("search", 1)  # the index, made after the pages, follows
+    (caught_up,) = events.wait_for("caught-up", 1)  # the index, made after the pages, follows
     kinds = [kind for kind, _ in events.events]
-    assert kinds.index("reload") < kinds.index("search")
+    assert kinds.index("reload") < kinds.index("caught-up")
+    assert caught_up[1] == {"search": True, "pages": []}
     assert "Sökningen uppdateras" not in _get(base + "sok/")  # caught up: the notice is gone
     assert "Ett ord som heter sjöjungfru." in _get(base + "2017/03/forsta-besoket/")
+
+
+def test_a_tab_gets_the_events_that_came_while_its_page_loaded(server):
+    root, base, _ = server
+    served = int(re.search(r'data-generation="(\d+)"', _get(base)).group(1))  # the build the page was served after
+    events = Events(base + "_sitegen/events")
+    post = root / "posts" / "a.md"
+    post.write_text(post_text(title="Första besöket", municipality="Umeå", body="Ändrad.\n"), encoding="utf-8")
+    events.wait_for("caught-up", 1)
+    assert [kind for kind, _ in events.events] == ["reload", "caught-up"]
+    # a tab served before both events reloads; one served between them is told what caught up
+    assert Events(base + f"_sitegen/events?since={served}").wait_for("reload", 1) == [("reload", "")]
+    caught_up = Events(base + f"_sitegen/events?since={served + 1}").wait_for("caught-up", 1)
+    assert caught_up == [("caught-up", {"search": True, "pages": []})]
+    up_to_date = Events(base + f"_sitegen/events?since={served + 2}")
+    time.sleep(0.5)
+    assert up_to_date.events == []
 
 
 def test_the_search_page_says_the_index_is_catching_up_while_it_is(tmp_path):
