@@ -134,13 +134,13 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                 broken = check_links(plan.site, produced.files, sink, unsure=bool(content.problems))
                 if broken:
                     raise BuildError(broken)
-                removed = publish(sink, produced, previous)
+                gone = publish(sink, produced, previous)
         timings.lap("write")
         if use_cache and not dry_run:
-            save(previous, next_state(previous, content, plan, produced, search.record, images.seen, out))
+            save(previous, next_state(previous, content, plan, produced, search.record, images.seen, out, gone))
             timings.lap("cache")
     reused = previous.state.plan is not None and previous.state.plan.structure == plan.structure
-    write = WriteReport(produced.written, len(produced.files) - produced.written, removed)
+    write = WriteReport(produced.written, len(produced.files) - produced.written, len(gone))
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now),
                        content.warnings, later, rendered.left)

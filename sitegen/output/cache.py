@@ -301,8 +301,8 @@ def _write(path: Path, dump) -> None:
     os.replace(tmp, path)
 
 
-def publish(sink: Sink, produced: Produced, previous: PreviousBuild) -> int:
-    """Commit the sink: the output becomes exactly what was produced; returns how many old files were removed.
+def publish(sink: Sink, produced: Produced, previous: PreviousBuild) -> frozenset[str]:
+    """Commit the sink: the output becomes exactly what was produced; returns the old files that are gone.
 
     The cache's state is dropped first: until the next one is saved, neither the output nor the
     site kept beside it is what the state says, so a build killed meanwhile means a full one next.
@@ -313,8 +313,11 @@ def publish(sink: Sink, produced: Produced, previous: PreviousBuild) -> int:
 
 
 def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, produced: Produced,
-               search: SearchRecord, images: Mapping[str, SeenImage], out: Path) -> BuildState:
-    """What this build leaves for the next: the sources it saw and every output as it now is on disk."""
+               search: SearchRecord, images: Mapping[str, SeenImage], out: Path, gone: AbstractSet[str]) -> BuildState:
+    """What this build leaves for the next: the sources it saw and every output as it now is on disk.
+
+    ``gone`` are the files of the site before that this one no longer has (``publish``).
+    """
     recorded = {}
     folder = str(out)
     for file, fingerprint in produced.fingerprints.items():
@@ -324,5 +327,6 @@ def next_state(previous: PreviousBuild, content: SiteContent, plan: SitePlan, pr
             st = os.stat(os.path.join(folder, file))
             recorded[file] = Recorded(fingerprint, st.st_size, st.st_mtime_ns)
     # the site kept beside the output is this one's predecessor: they differ in what was made anew, and in what is gone
-    spare = frozenset(produced.files - produced.reused) | frozenset(set(previous.state.files) - produced.files)
+    # (as the swap found it: a build with new settings has no record of the files before)
+    spare = frozenset(produced.files - produced.reused) | frozenset(gone)
     return BuildState(previous.state.key, content.sources, recorded, tuple(sorted(produced.files)), plan, search, images, spare)

@@ -68,8 +68,9 @@ class Sink(Protocol):
     def pages(self) -> Mapping[str, str] | None:
         """Every page put, if the sink keeps them (a dry run: ``check`` looks at every link in them); else None."""
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
-        """Publish: the output becomes exactly ``files``; returns how many old files were removed.
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None,
+               spare: Collection[str] | None = None) -> frozenset[str]:
+        """Publish: the output becomes exactly ``files``; returns the old files that are gone.
 
         ``spare`` is what the last build recorded of the site it kept beside the output (``Staging.open``).
         """
@@ -183,8 +184,9 @@ class Staging:
     def pages(self) -> None:
         return None  # written out as they come: only the few that links point into are read back
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
-        """Make the staged tree the whole new site and swap it with the output; returns how many old files are gone.
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None,
+               spare: Collection[str] | None = None) -> frozenset[str]:
+        """Make the staged tree the whole new site and swap it with the output; returns the old files that are gone.
 
         ``previous`` lists the files the last build wrote; without it the output folder is walked.
         ``spare`` is what ``open`` was given: in a tree begun from the kept site, only those files can be missing.
@@ -195,7 +197,7 @@ class Staging:
             if self.out.exists():
                 self.out.rmdir()
             self.tmp.rename(self.out)
-            return 0
+            return frozenset()
         wanted = set(files)
         gone = (_existing(self.out) if previous is None else set(previous)) - wanted
         if self.from_spare:
@@ -207,7 +209,7 @@ class Staging:
         exchange(self.tmp, self.out)
         kept = self.out.with_name(f".{self.out.name}.old")
         self.tmp.rename(kept)  # the old site, kept for the next build to start from
-        return len(gone)
+        return frozenset(gone)
 
     def abort(self) -> None:
         """Throw the staged files away; the output folder was never touched."""
@@ -235,9 +237,10 @@ class DryRun:
     def pages(self) -> Mapping[str, str]:
         return self.kept
 
-    def commit(self, files: Collection[str], previous: Collection[str] | None = None, spare: Collection[str] | None = None) -> int:
+    def commit(self, files: Collection[str], previous: Collection[str] | None = None,
+               spare: Collection[str] | None = None) -> frozenset[str]:
         check_names(files)
-        return 0
+        return frozenset()
 
     def abort(self) -> None:
         self.kept.clear()
@@ -271,6 +274,8 @@ def put_all(sink: Sink, files: Mapping[str, Content], fingerprints: Mapping[str,
     bar.finish()
     reused = frozenset(rel for rel, content in files.items() if content is REUSE)
     return Produced(frozenset(files), dict(fingerprints), reused, written)
+
+
 def _existing(folder: Path) -> set[str]:
     """Every file under ``folder`` but the marker, as a path from it."""
     found = set()

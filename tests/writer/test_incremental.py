@@ -215,3 +215,25 @@ def test_a_build_that_leaves_later_list_pages_as_they_were_renders_the_first_and
     assert caught_up.pages_pending == () and caught_up.pages == 4  # the four left are rendered now
     pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
     assert read_tree(out) == read_tree(tmp_path / "clean")
+
+
+def test_a_post_removed_with_a_settings_change_stays_gone_from_the_builds_after(tmp_path):
+    # the build with new settings reuses nothing; the site it swaps out, kept for the next build to start
+    # from, still has the removed post's page, and the next build must not carry it back in
+    root = make_site(tmp_path, {"a.md": post_text(title="Kvar", municipality="Umeå"),
+                                "b.md": post_text(title="Borttagen", date="2017-04-01", municipality="Umeå")})
+    out = tmp_path / "out"
+    opts = pipeline.BuildOptions(root, output=out)
+    pipeline.build(opts)
+    pipeline.build(opts)  # the site kept beside the output has the page too
+    (root / "posts" / "b.md").unlink()
+    config = root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title:", "title: Ny", 1), encoding="utf-8")
+    pipeline.build(opts)
+    pipeline.build(opts)
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
+    assert read_tree(out) == read_tree(tmp_path / "clean")
+    (root / "posts" / "b.md").write_text(post_text(title="Borttagen", date="2017-04-01", municipality="Umeå"), encoding="utf-8")
+    pipeline.build(opts)  # back again: its page must be in the output, not only in the site swapped out
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean2"))
+    assert read_tree(out) == read_tree(tmp_path / "clean2")

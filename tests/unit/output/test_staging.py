@@ -17,8 +17,8 @@ def write_site(out: Path, files: dict[str, Content]) -> WriteReport:
     """A whole build's writing: stage every file, then commit exactly these files."""
     with Staging.opened(out) as staging:
         written = sum(staging.put(rel, files[rel]) for rel in sorted(files))
-        removed = staging.commit(set(files))
-    return WriteReport(written, len(files) - written, removed)
+        gone = staging.commit(set(files))
+    return WriteReport(written, len(files) - written, len(gone))
 
 OLD_NS = 1_000_000_000_000_000_000  # 2001-09-09: clearly not "now"
 
@@ -105,7 +105,7 @@ def test_a_build_starts_from_the_kept_site_less_what_may_differ(tmp_path):
         assert (staging.tmp / "b").stat().st_ino == (out / "b").stat().st_ino  # the same file: nothing copied
         staging.put("b", b"3")  # a kept file is replaced, never written in place: the live one stays
         assert (out / "b").read_bytes() == b"1"
-        staging.commit({"a", "b"}, previous={"a", "b", "c/d"}, spare={"a"})
+        assert staging.commit({"a", "b"}, previous={"a", "b", "c/d"}, spare={"a"}) == {"c/d"}  # what the next build's spare needs
     assert tree(out) == {MARKER: b"", "a": b"2", "b": b"3"}
     assert tree(tmp_path / "._site.old") == {MARKER: b"", "a": b"2", "b": b"1", "c/d": b"1"}
 
@@ -117,7 +117,7 @@ def test_a_kept_site_the_cache_does_not_know_is_not_used(tmp_path):
     with Staging.opened(out) as staging:
         assert not staging.from_spare and tree(staging.tmp) == {}
         staging.put("a", b"3")
-        staging.commit({"a"})
+        assert staging.commit({"a"}) == frozenset()
     assert tree(out) == {MARKER: b"", "a": b"3"}
 
 
@@ -177,7 +177,7 @@ def test_a_dry_run_keeps_the_pages_and_writes_nothing(tmp_path):
     assert sink.put("index.html", b"<a href='/x/'>x</a>") and sink.put("static/style.css", tmp_path / "missing.css")
     assert sink.pages() == {"index.html": "<a href='/x/'>x</a>"}
     assert sink.html("index.html") == "<a href='/x/'>x</a>" and sink.html("saknas/index.html") == ""
-    assert sink.commit({"index.html", "static/style.css"}) == 0
+    assert sink.commit({"index.html", "static/style.css"}) == frozenset()
     assert list(tmp_path.iterdir()) == []
 
 
