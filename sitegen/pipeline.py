@@ -90,6 +90,7 @@ class BuildReport:
     warnings: tuple[SourceError, ...] = ()  # what will not work on the pages, though the build went on (raw HTML the CSP blocks)
     search_pending: bool = False  # the search index was left as it was (``later``): a build after brings it up to date
     pages_pending: tuple[str, ...] = ()  # site paths of the pages left as they were (``later``)
+    outputs_pending: tuple[str, ...] = ()  # the feeds and other machine outputs left as they were (``later``)
 
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
@@ -125,7 +126,8 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                 timings.lap("render")
                 later = opts.later and bool(previous.state.search.shards)  # a first build has no index to keep
                 with search_index(plan, sink, previous, later) as indexing:  # Pagefind runs beside the next stage
-                    outputs = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar)
+                    machine = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar, opts.later and not dry_run)
+                    outputs = machine.produced
                     timings.lap("outputs")
                 search = indexing.result()
                 timings.lap("search")
@@ -143,7 +145,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     write = WriteReport(produced.written, len(produced.files) - produced.written, len(gone))
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now),
-                       content.warnings, later, rendered.left)
+                       content.warnings, later, rendered.left, machine.left)
 
 
 @contextmanager

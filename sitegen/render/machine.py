@@ -8,12 +8,13 @@ from functools import partial
 from sitegen import fingerprints
 from sitegen.content.static import StaticFiles
 from sitegen.output.cache import PreviousBuild
-from sitegen.output.staging import REUSE, Produced, Sink, put_all
+from sitegen.output.staging import REUSE, Sink, put_all
 from sitegen.progress import ProgressBar
 from sitegen.render.environment import content_security_policy
 from sitegen.render.feeds import render_feed
 from sitegen.render.headers import HEADERS_FILE, render_headers
 from sitegen.render.opendata import render_csv, render_json
+from sitegen.render.pages import Rendered
 from sitegen.render.redirects import REDIRECTS_FILE, render_redirects
 from sitegen.render.sitemap import render_robots, render_sitemap
 from sitegen.site.index import Site
@@ -22,13 +23,18 @@ from sitegen.site.plan import SitePlan, feed_paths
 COMMENT_TARGETS = "kommentarer.json"
 # generated files a file in static/ may replace: a deployer's own rules for crawlers and for the host
 OVERRIDABLE = frozenset({"robots.txt", HEADERS_FILE, REDIRECTS_FILE})
+# what serve's preview always needs current: the receiver's list of posts, and the rules every page is sent with
+NEVER_LATER = frozenset({COMMENT_TARGETS, "robots.txt", HEADERS_FILE})
 
 
-def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous: PreviousBuild, sink: Sink, bar: ProgressBar) -> Produced:
+def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous: PreviousBuild, sink: Sink, bar: ProgressBar,
+                    later: bool = False) -> Rendered:
     """Every machine-readable output, each fingerprinted like a page and made only if its fingerprint changed.
 
     ``endpoint`` is where comment forms post, for the policy in _headers. A robots.txt, _headers or
-    _redirects in static/ replaces the generated one.
+    _redirects in static/ replaces the generated one. With ``later`` (serve, to show an edit at
+    once), the feeds, the sitemap, the open data and _redirects are left as the last build wrote
+    them, if it did, as ``render_pages`` leaves list pages.
     """
     site, memo = plan.site, {}
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
@@ -46,8 +52,9 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
     outputs = [(file, fp, make) for file, fp, make in outputs if not (file in OVERRIDABLE and file in static.files)]
     made = {file: fingerprint for file, fingerprint, _ in outputs}
     kept = previous.reusable(made)
-    files = {file: REUSE if file in kept else make() for file, _, make in outputs}
-    return put_all(sink, files, made, bar)
+    left = previous.on_disk(f for f in made if f not in kept and f not in NEVER_LATER) if later else frozenset()
+    files = {file: REUSE if file in kept or file in left else make() for file, _, make in outputs}
+    return Rendered(put_all(sink, files, made, bar), tuple(sorted(left)))
 
 
 def comment_targets(site: Site) -> dict[str, tuple[str, bool]]:

@@ -31,7 +31,7 @@ class RenderTask:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What the render stage made, and the pages it left for later (site paths)."""
+    """What a stage rendered, and what it left for later (``later``): site paths of pages, or output files."""
 
     produced: Produced
     left: tuple[str, ...] = ()

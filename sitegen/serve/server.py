@@ -73,6 +73,7 @@ class DevSite:
         self.reloader = Reloader()
         self.search_pending = False  # the pages are newer than the search index: the search page says so
         self.pages_pending: tuple[str, ...] = ()  # site paths of the pages the last build left as they were
+        self.outputs_pending = False  # the last build left feeds or open data as they were
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
     def resume(self) -> bool:
@@ -102,7 +103,7 @@ class DevSite:
         and the later pages of each list catch up after."""
         if not self._build(replace(self.opts, later=True)):
             return False
-        if self.search_pending or self.pages_pending:
+        if self.search_pending or self.pages_pending or self.outputs_pending:
             self._build(self.opts)
         return True
 
@@ -120,10 +121,9 @@ class DevSite:
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
         caught_up = {"search": self.search_pending and not report.search_pending, "pages": list(self.pages_pending)}
-        was_pending = self.search_pending or self.pages_pending
-        self.search_pending = report.search_pending
-        self.pages_pending = report.pages_pending
-        if was_pending and not report.search_pending and not report.pages_pending:
+        was_pending = self.search_pending or self.pages_pending or self.outputs_pending
+        self.search_pending, self.pages_pending, self.outputs_pending = report.search_pending, report.pages_pending, bool(report.outputs_pending)
+        if was_pending and not (report.search_pending or report.pages_pending or report.outputs_pending):
             self.reloader.publish(kind="caught-up", detail=caught_up)
             return True
         print(_n("built {n} post ({pages} pages rendered, {written} files written)",

@@ -211,8 +211,13 @@ def test_a_build_that_leaves_later_list_pages_as_they_were_renders_the_first_and
     assert after["sida/2/index.html"] == before["sida/2/index.html"]
     assert "sida/3/index.html" in after and "sida/3/index.html" not in before
     assert "Besök nytt" in after["2017/04/besok-nytt/index.html"].decode("utf-8")
+    # the feeds, the sitemap and the open data wait too; the receiver's list of posts does not
+    assert report.outputs_pending == ("_redirects", "arkiv/2017/feed.xml", "besok.csv", "besok.json", "feed.xml",
+                                      "kommun/boras/feed.xml", "lan/vastra-gotaland/feed.xml", "sitemap.xml")
+    assert all(after[f] == before[f] for f in report.outputs_pending)
+    assert "2017/04/besok-nytt" in after["kommentarer.json"].decode("utf-8")
     caught_up = pipeline.build(opts)
-    assert caught_up.pages_pending == () and caught_up.pages == 4  # the four left are rendered now
+    assert caught_up.pages_pending == () and caught_up.outputs_pending == () and caught_up.pages == 4  # the four left are rendered now
     pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"))
     assert read_tree(out) == read_tree(tmp_path / "clean")
 
