@@ -24,7 +24,7 @@ from sitegen.content.read import read_content
 from sitegen.content.registry import Registry, load_registry
 from sitegen.errors import BuildError, SourceError
 from sitegen.images.stage import make_images
-from sitegen.output.cache import CACHE_DIR, next_state, previous_build, publish, save
+from sitegen.output.cache import CACHE_DIR, Memory, next_state, previous_build, publish, save
 from sitegen.output.links import check_links
 from sitegen.output.staging import WriteReport, check_output_dir, open_sink
 from sitegen.output.static import copy_static
@@ -93,17 +93,20 @@ class BuildReport:
     outputs_pending: tuple[str, ...] = ()  # the feeds and other machine outputs left as they were (``later``)
 
 
-def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False) -> BuildReport:
+def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False,
+          memory: Memory | None = None) -> BuildReport:
     """Build the site into its output folder; on any problem raise BuildError and leave the folder as it was.
 
     Every link a writer wrote must lead somewhere. With ``dry_run`` (``check``) nothing is written
     or cached: the pages go to a sink that keeps them, every link the templates made is checked
     too, no search index is made, and problems in some sources do not stop the others being checked.
+    With ``memory`` (serve), the build starts from the state the last one left there and leaves
+    its own; a ``later`` build leaves the writing of it to disk to ``Memory.save``.
     """
     timings, bar = Timings(), bar or ProgressBar(sys.stderr, enabled=False)
     settings = load_settings(opts)
     out = output_folder(opts, settings.config, dry_run)
-    with previous_build(opts.root, settings.key, out, use_cache and not dry_run) as previous:
+    with previous_build(opts.root, settings.key, out, use_cache and not dry_run, memory) as previous:
         timings.lap("config")
         content = read_content(opts.root, settings.config, settings.registry, previous.state.sources, bar)
         if content.problems and not dry_run:  # check goes on with the valid sources, to find the rest of the problems
@@ -139,7 +142,13 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
                 gone = publish(sink, produced, previous)
         timings.lap("write")
         if use_cache and not dry_run:
-            save(previous, next_state(previous, content, plan, produced, search.record, images.seen, out, gone))
+            state = next_state(previous, content, plan, produced, search.record, images.seen, out, gone)
+            if memory is None:
+                save(previous.folder, previous.stored, state)
+            else:
+                memory.keep(previous.folder, state, previous.stored)
+                if not opts.later:
+                    memory.save()
             timings.lap("cache")
     reused = previous.state.plan is not None and previous.state.plan.structure == plan.structure
     write = WriteReport(produced.written, len(produced.files) - produced.written, len(gone))

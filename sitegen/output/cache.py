@@ -12,6 +12,9 @@ shared fingerprint) is a file of its own, named after the site's structure and r
 when that changes; it refers to the records by path instead of holding copies. The state file
 (output records, page fingerprints, search record) is written last and names the segment and
 plan files it belongs to, so an interrupted save leaves the previous cache whole.
+
+``serve`` keeps the last state in memory as well (``Memory``): its next build starts from that
+without loading anything, and the writing to disk waits until the writer has seen the edit.
 """
 
 from __future__ import annotations
@@ -138,8 +141,37 @@ def cache_folder(root: Path, out: Path) -> Path:
     return root / CACHE_DIR / f"build-{digest(str(out))[:12]}"
 
 
+@dataclass
+class Memory:
+    """The last build's state, held by ``serve`` between its builds, and whether it is on disk yet.
+
+    The output is serve's own preview, written only by the builds that left this state, so the
+    check of the outputs on disk is left out too.
+    """
+
+    folder: Path | None = None  # the cache folder the state belongs to
+    state: BuildState | None = None
+    stored: Mapping[int, tuple[str, Mapping[str, Post | Page]]] = field(default_factory=dict)  # as ``PreviousBuild.stored``
+    saved: bool = True
+
+    def recall(self, folder: Path, key: str) -> PreviousBuild | None:
+        """The state kept for ``folder`` with ``key``; None if there is none."""
+        if self.state is None or self.folder != folder or self.state.key != key:
+            return None
+        return PreviousBuild(self.state, folder, self.stored)
+
+    def keep(self, folder: Path, state: BuildState, stored: Mapping[int, tuple[str, Mapping[str, Post | Page]]]) -> None:
+        self.folder, self.state, self.stored, self.saved = folder, state, stored, False
+
+    def save(self) -> None:
+        """Write the state kept to disk, if it is not there yet (for the next start of serve)."""
+        if not self.saved and self.folder is not None and self.state is not None:
+            self.stored = save(self.folder, self.stored, self.state)
+            self.saved = True
+
+
 @contextmanager
-def previous_build(root: Path, key: str, out: Path, use_cache: bool) -> Iterator[PreviousBuild]:
+def previous_build(root: Path, key: str, out: Path, use_cache: bool, memory: Memory | None = None) -> Iterator[PreviousBuild]:
     """The last build's state for ``out`` with ``key`` (empty without ``use_cache``, or if there is none).
 
     The size and mtime of every recorded output is checked by a helper process while this one
@@ -148,9 +180,10 @@ def previous_build(root: Path, key: str, out: Path, use_cache: bool) -> Iterator
     to. The loaded objects live until the build ends, so the collector leaves them alone.
     """
     folder = cache_folder(root, out)
-    if not use_cache:
+    recalled = memory.recall(folder, key) if memory is not None and use_cache else None
+    if not use_cache or recalled is not None:
         with frozen_heap():
-            yield PreviousBuild(BuildState(key), folder)
+            yield recalled or PreviousBuild(BuildState(key), folder)
         return
     checked = beside(functools.partial(_touched_on_disk, folder, key, out))
     try:
@@ -237,9 +270,12 @@ def forget(previous: PreviousBuild) -> None:
     (previous.folder / STATE).unlink(missing_ok=True)
 
 
-def save(previous: PreviousBuild, state: BuildState) -> None:
-    """Write the segments whose records changed, then the state file that names them, then drop stale files."""
-    folder = previous.folder
+def save(folder: Path, stored: Mapping[int, tuple[str, Mapping[str, Post | Page]]],
+         state: BuildState) -> dict[int, tuple[str, Mapping[str, Post | Page]]]:
+    """Write the segments whose records changed, then the state file that names them, then drop stale files.
+
+    ``stored`` is how the last state was stored (``PreviousBuild.stored``); returns how this one is.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     grouped: dict[int, dict[str, Post | Page]] = {}
     for rel, (_, record) in sorted(state.sources.items()):
@@ -247,7 +283,7 @@ def save(previous: PreviousBuild, state: BuildState) -> None:
     names: dict[int, str] = {}
     with collector_paused():
         for segment, members in grouped.items():
-            before = previous.stored.get(segment)
+            before = stored.get(segment)
             if before is not None and _same_records(before[1], members) and (folder / before[0]).exists():
                 names[segment] = before[0]
                 continue
@@ -270,6 +306,7 @@ def save(previous: PreviousBuild, state: BuildState) -> None:
     for stale in folder.iterdir():
         if stale.name not in keep:
             stale.unlink(missing_ok=True)
+    return {segment: (names[segment], members) for segment, members in grouped.items()}
 
 
 def _save_plan(folder: Path, state: BuildState) -> str | None:

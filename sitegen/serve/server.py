@@ -25,6 +25,7 @@ from sitegen.comments.pages import SHELL, read_shell
 from sitegen.comments.receiver import CommentTarget, load_targets, make_app
 from sitegen.errors import BuildError, warning
 from sitegen.messages import _, _n
+from sitegen.output.cache import Memory
 from sitegen.render.machine import COMMENT_TARGETS
 
 WATCHED = ("posts", "pages", "templates", "static", "config.yaml")
@@ -74,6 +75,7 @@ class DevSite:
         self.search_pending = False  # the pages are newer than the search index: the search page says so
         self.pages_pending: tuple[str, ...] = ()  # site paths of the pages the last build left as they were
         self.outputs_pending = False  # the last build left feeds or open data as they were
+        self.memory = Memory()  # the last build's state: the next starts from it without loading the cache
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
     def resume(self) -> bool:
@@ -96,7 +98,8 @@ class DevSite:
         (3 s at 10,000 posts). Its problems, if any, are the next edit's build's to report.
         """
         with contextlib.suppress(BuildError):
-            pipeline.build(replace(self.opts, later=True))
+            pipeline.build(replace(self.opts, later=True), memory=self.memory)
+        self.memory.save()
 
     def rebuild(self) -> bool:
         """Build what a writer looks at first: the tabs reload as soon as it is written, and the search index
@@ -104,12 +107,14 @@ class DevSite:
         if not self._build(replace(self.opts, later=True)):
             return False
         if self.search_pending or self.pages_pending or self.outputs_pending:
-            self._build(self.opts)
+            self._build(self.opts)  # it saves the cache
+        else:
+            self.memory.save()  # for the next start of serve, now that the tabs have what they wait for
         return True
 
     def _build(self, opts: pipeline.BuildOptions) -> bool:
         try:
-            report = pipeline.build(opts)
+            report = pipeline.build(opts, memory=self.memory)
         except BuildError as exc:
             text = "\n".join(str(e) for e in exc.errors)
             print(text, file=sys.stderr)

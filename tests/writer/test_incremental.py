@@ -242,3 +242,43 @@ def test_a_post_removed_with_a_settings_change_stays_gone_from_the_builds_after(
     pipeline.build(opts)  # back again: its page must be in the output, not only in the site swapped out
     pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean2"))
     assert read_tree(out) == read_tree(tmp_path / "clean2")
+
+
+def test_builds_that_start_from_the_state_in_memory_equal_clean_builds_and_save_it_when_asked(tmp_path):
+    import os
+
+    from sitegen.output.cache import STATE, Memory, cache_folder
+
+    def settle() -> None:  # files written this very moment are read again whatever the cache says; an edit changes the size
+        for post in (root / "posts").iterdir():
+            os.utime(post, (1_700_000_000, 1_700_000_000))
+
+    posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-03-{i + 1:02d}", municipality="Borås") for i in range(5)}
+    root = make_site(tmp_path, posts, {"per_page": 2})
+    out = tmp_path / "out"
+    memory = Memory()
+    opts = pipeline.BuildOptions(root, output=out)
+    settle()
+    pipeline.build(opts, memory=memory)
+    state_file = cache_folder(root, out.resolve()) / STATE
+    assert memory.saved and state_file.is_file()
+    edits = [("p1.md", post_text(title="Besök 1", date="2017-03-02", municipality="Borås", body="Ändrad text.\n")),
+             ("ny.md", post_text(title="Besök nytt", date="2017-05-01", municipality="Umeå")),
+             ("p3.md", None)]
+    for name, text in edits:
+        if text is None:
+            (root / "posts" / name).unlink()
+        else:
+            (root / "posts" / name).write_text(text, encoding="utf-8")
+        settle()
+        state_file.unlink()  # so what the build starts from can only be the state in memory
+        report = pipeline.build(pipeline.BuildOptions(root, output=out, later=True), memory=memory)
+        assert report.read == (1 if text else 0), report.read  # the others came from memory, not from disk
+        assert not memory.saved and not state_file.exists()  # the later build leaves the writing to disk
+        pipeline.build(opts, memory=memory)  # the catch-up build saves it
+        assert memory.saved and state_file.is_file()
+        clean = tmp_path / f"clean-{name}"
+        pipeline.build(pipeline.BuildOptions(root, output=clean))
+        assert read_tree(out) == read_tree(clean)
+    report = pipeline.build(opts)  # a new serve, or a build: the state on disk is the one kept in memory
+    assert report.read == 0 and report.pages == 0

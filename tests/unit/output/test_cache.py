@@ -34,7 +34,8 @@ def _state(n: int = 200, outputs=None) -> BuildState:
 
 
 def _save(root: Path, out: Path, state: BuildState, previous: PreviousBuild | None = None) -> None:
-    save(previous or PreviousBuild(BuildState("key"), cache_folder(root, out)), state)
+    previous = previous or PreviousBuild(BuildState("key"), cache_folder(root, out))
+    save(previous.folder, previous.stored, state)
 
 
 def _load(root: Path, out: Path, key: str = "key") -> PreviousBuild:
