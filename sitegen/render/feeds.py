@@ -11,8 +11,12 @@ from sitegen.site.index import Site
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def render_feed(site: Site, path: str, ref: tuple) -> bytes:
-    """Atom XML for the site (``ref`` empty) or for one term, newest entries first."""
+def render_feed(site: Site, path: str, ref: tuple, entries: dict[str, bytes] | None = None) -> bytes:
+    """Atom XML for the site (``ref`` empty) or for one term, newest entries first.
+
+    ``entries`` keeps each post's entry as written, for the other feeds of the build: a post is in
+    six to ten feeds, and writing its full text out again for each was most of what feeds cost.
+    """
     urls, config = site.urls, site.config
     if ref:
         term = site.term(*ref)
@@ -36,10 +40,13 @@ def render_feed(site: Site, path: str, ref: tuple) -> bytes:
     _text(author, "name", config.author)
     _text(feed, "generator", "sitegen")
     _text(feed, "rights", rights(config))
-    for post in posts:
-        _entry(feed, site, post)
     ET.indent(feed)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8") + b"\n"
+    head = ET.tostring(feed, encoding="utf-8")
+    if posts:  # the entries go after the head's last element, indented as ET.indent would have them
+        memo = {} if entries is None else entries
+        written = [memo[p.key] if p.key in memo else memo.setdefault(p.key, _entry(site, p)) for p in posts]
+        head = head.removesuffix(b"\n</feed>") + b"\n  " + b"\n  ".join(written) + b"\n</feed>"
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + head + b"\n"
 
 
 def rights(config) -> str:
@@ -53,9 +60,10 @@ def _updated(posts: list[Post]) -> str:
     return max(p.meta.modified for p in posts).isoformat() if posts else "1970-01-01T00:00:00+00:00"
 
 
-def _entry(feed: ET.Element, site: Site, post: Post) -> None:
+def _entry(site: Site, post: Post) -> bytes:
+    """The post's entry, written as it stands in a feed, one level in."""
     urls = site.urls
-    entry = ET.SubElement(feed, "entry")
+    entry = ET.Element("entry")
     _text(entry, "title", post.meta.title)
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(post.url)})
     _text(entry, "id", urls.absolute(post.url))
@@ -71,6 +79,8 @@ def _entry(feed: ET.Element, site: Site, post: Post) -> None:
     content.set("type", "html")
     # relative image links in post bodies resolve against the post's URL
     content.set("xml:base", urls.absolute(post.url))
+    ET.indent(entry, level=1)
+    return ET.tostring(entry, encoding="utf-8", xml_declaration=False)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

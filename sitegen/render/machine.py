@@ -36,9 +36,9 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
     once), the feeds, the sitemap, the open data and _redirects are left as the last build wrote
     them, if it did, as ``render_pages`` leaves list pages.
     """
-    site, memo = plan.site, {}
+    site, memo, entries = plan.site, {}, {}  # entries: each post's feed entry, written once for all its feeds
     every = fingerprints.every_page(plan.shared, plan.listing, plan.jobs)
-    outputs = [(path, fingerprints.feed(site, plan.shared, path, ref, memo), partial(render_feed, site, path, ref))
+    outputs = [(path, fingerprints.feed(site, plan.shared, path, ref, memo), partial(render_feed, site, path, ref, entries))
                for path, ref in feed_paths(site)]
     outputs += [
         ("sitemap.xml", every, partial(render_sitemap, site, plan.jobs)),
