@@ -204,17 +204,21 @@ def related_posts(ordered: tuple[Post, ...], terms: dict[tuple[str, str], Term],
             position[(kind, term_id)] = {k: i for i, k in enumerate(term.post_keys)}
     date_rank = {p.key: i for i, p in enumerate(ordered)}
     out: dict[str, tuple[str, ...]] = {}
+    weights = tuple(RELATED_WEIGHTS.items())
     for post in ordered:
-        scores: dict[str, int] = defaultdict(int)
-        for kind, weight in RELATED_WEIGHTS.items():
+        scores: dict[str, int] = {}
+        get = scores.get
+        for kind, weight in weights:
             for term_id in term_ids(post, kind):
                 keys = terms[(kind, term_id)].post_keys
                 i = position[(kind, term_id)][post.key]
                 lo = max(0, i - RELATED_NEIGHBOURS // 2)
                 for other in keys[lo : lo + RELATED_NEIGHBOURS + 1]:
-                    if other != post.key:
-                        scores[other] += weight
+                    scores[other] = get(other, 0) + weight
+        scores.pop(post.key, None)
+        # only a post scoring at least the limit-th best score can be among the best: the others need no tie-break
+        floor = min(heapq.nlargest(limit, scores.values()), default=0)
         me = date_rank[post.key]
-        best = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], abs(date_rank[kv[0]] - me), kv[0]))
-        out[post.key] = tuple(k for k, _ in best)
+        best = sorted((-score, abs(date_rank[k] - me), k) for k, score in scores.items() if score >= floor)[:limit]
+        out[post.key] = tuple(k for _, _, k in best)
     return out
