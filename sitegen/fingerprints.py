@@ -154,8 +154,10 @@ def listing(site: Site) -> str:
 
 def _posts(site: Site, keys, bodies: bool = False) -> list[tuple[str, str, str]]:
     """What a list of posts shows: their metadata, and their bodies only where ``bodies`` (feeds)."""
-    posts = [site.by_key[k] for k in keys]
-    return [(p.key, p.digest if bodies else p.meta_digest, p.url) for p in posts]
+    by_key = site.by_key
+    if bodies:
+        return [(k, (p := by_key[k]).digest, p.url) for k in keys]
+    return [(k, (p := by_key[k]).meta_digest, p.url) for k in keys]
 
 
 def _neighbour(site: Site, key: str | None) -> tuple | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -86,7 +87,7 @@ class Site:
         """Per municipality of ``post``, its other visits, newest first (at most ``limit``): "Fler besök i Borås"."""
         out = []
         for term in self.post_terms(post, "municipality"):
-            others = tuple(k for k in term.post_keys if k != post.key)[:limit]
+            others = tuple(itertools.islice((k for k in term.post_keys if k != post.key), limit))  # not the whole list
             if others:
                 out.append((term, others))
         return tuple(out)
