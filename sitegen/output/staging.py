@@ -13,7 +13,7 @@ import errno
 import functools
 import os
 import shutil
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,12 +264,18 @@ def _file_and_folder(rel: str) -> SourceError:
     return SourceError("/" + rel, 0, _("sitegen makes both a file and a folder of this name; look for it in 'aliases:' and in static/"))
 
 
-def put_all(sink: Sink, files: Mapping[str, Content], fingerprints: Mapping[str, str], bar: ProgressBar) -> Produced:
-    """Put every file into the sink, in order; the record of what was put."""
+def put_all(sink: Sink, files: Mapping[str, Content | Callable[[], bytes]], fingerprints: Mapping[str, str],
+            bar: ProgressBar) -> Produced:
+    """Put every file into the sink, in order; the record of what was put.
+
+    A callable is called when its file's turn comes, so only one made file is held at a time
+    (the feeds of 10,000 posts are 50 MiB).
+    """
     bar.stage("write", len(files))
     written = 0
     for rel in sorted(files):
-        written += sink.put(rel, files[rel])
+        content = files[rel]
+        written += sink.put(rel, content() if callable(content) else content)
         bar(1)
     bar.finish()
     reused = frozenset(rel for rel, content in files.items() if content is REUSE)

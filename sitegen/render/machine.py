@@ -53,7 +53,7 @@ def machine_outputs(plan: SitePlan, static: StaticFiles, endpoint: str, previous
     made = {file: fingerprint for file, fingerprint, _ in outputs}
     kept = previous.reusable(made)
     left = previous.on_disk(f for f in made if f not in kept and f not in NEVER_LATER) if later else frozenset()
-    files = {file: REUSE if file in kept or file in left else make() for file, _, make in outputs}
+    files = {file: REUSE if file in kept or file in left else make for file, _, make in outputs}  # made as each is put
     return Rendered(put_all(sink, files, made, bar), tuple(sorted(left)))
 
 
