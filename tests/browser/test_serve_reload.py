@@ -1,4 +1,4 @@
-"""serve's live reload in Chromium: after a new post, every tab reloads once, and a tab on a list page serve left for later once more."""
+"""serve's live reload in Chromium: after a new post every tab reloads, and a tab on a list page left for later ends up showing it caught up."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from sitetools import make_site, post_text, read_tree, stat_tree
 
 from sitegen import pipeline
+from sitegen.output.cache import STATE, Memory, cache_folder
 
 MUNICIPALITIES = ["Borås", "Håbo", "Habo", "Umeå", "Åre", "Örebro", "Finspång"]
 AREAS = ["Samverkan", "Barns skolgång", "Helhetssyn", "Barns hälsa"]
@@ -245,10 +247,6 @@ def test_a_post_removed_with_a_settings_change_stays_gone_from_the_builds_after(
 
 
 def test_builds_that_start_from_the_state_in_memory_equal_clean_builds_and_save_it_when_asked(tmp_path):
-    import os
-
-    from sitegen.output.cache import STATE, Memory, cache_folder
-
     def settle() -> None:  # files written this very moment are read again whatever the cache says; an edit changes the size
         for post in (root / "posts").iterdir():
             os.utime(post, (1_700_000_000, 1_700_000_000))
