@@ -135,10 +135,13 @@ class Scratch:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=_scratch()))
-        self._lock = None
+        self._lock: int | None = None
         if fcntl is not None:
             self._lock = os.open(self.folder, os.O_RDONLY)
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX)
+            except OSError:  # a file system without locks: the folder lives a few seconds, far less than a sweep waits
+                pass
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
