@@ -92,6 +92,11 @@ class BuildReport:
     pages_pending: tuple[str, ...] = ()  # site paths of the pages left as they were (``later``)
     outputs_pending: tuple[str, ...] = ()  # the feeds and other machine outputs left as they were (``later``)
 
+    @property
+    def pending(self) -> bool:
+        """Something was left as it was (``later``): a build after brings it up to date."""
+        return bool(self.search_pending or self.pages_pending or self.outputs_pending)
+
 
 def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = None, dry_run: bool = False,
           memory: Memory | None = None) -> BuildReport:

@@ -72,9 +72,7 @@ class DevSite:
         self.output: Path = opts.output or opts.root
         self.targets: dict[str, CommentTarget] = {}
         self.reloader = Reloader()
-        self.search_pending = False  # the pages are newer than the search index: the search page says so
-        self.pages_pending: tuple[str, ...] = ()  # site paths of the pages the last build left as they were
-        self.outputs_pending = False  # the last build left feeds or open data as they were
+        self.left: pipeline.BuildReport | None = None  # the last build's report, if it left something for the next
         self.memory = Memory()  # the last build's state: the next starts from it without loading the cache
         self.receiver = make_app(comments_dir, lambda: self.targets, rate_limit, shell=lambda: read_shell(self.output / SHELL))
 
@@ -106,7 +104,7 @@ class DevSite:
         and the later pages of each list catch up after."""
         if not self._build(replace(self.opts, later=True)):
             return False
-        if self.search_pending or self.pages_pending or self.outputs_pending:
+        if self.left is not None:
             self._build(self.opts)  # it saves the cache
         else:
             self.memory.save()  # for the next start of serve, now that the tabs have what they wait for
@@ -125,11 +123,9 @@ class DevSite:
             print(warning(problem), file=sys.stderr)
         self.output = report.output
         self.targets = {k: CommentTarget(url, is_open) for k, (url, is_open) in report.comment_targets.items()}
-        caught_up = {"search": self.search_pending and not report.search_pending, "pages": list(self.pages_pending)}
-        was_pending = self.search_pending or self.pages_pending or self.outputs_pending
-        self.search_pending, self.pages_pending, self.outputs_pending = report.search_pending, report.pages_pending, bool(report.outputs_pending)
-        if was_pending and not (report.search_pending or report.pages_pending or report.outputs_pending):
-            self.reloader.publish(kind="caught-up", detail=caught_up)
+        before, self.left = self.left, report if report.pending else None
+        if before is not None and self.left is None:
+            self.reloader.publish(kind="caught-up", detail={"search": before.search_pending, "pages": list(before.pages_pending)})
             return True
         print(_n("built {n} post ({pages} pages rendered, {written} files written)",
                  "built {n} posts ({pages} pages rendered, {written} files written)",
@@ -164,7 +160,9 @@ def application(dev: DevSite, base_path: str, endpoint: str, port: int):
         if rel == INTERNAL + "events":
             return _events(dev.reloader, environ, start_response)
         generation = dev.reloader.generation  # before the file: a page is never older than the build it names
-        return _file(dev.output, rel, base_path, start_response, dev.search_pending, generation)
+        left = dev.left  # read once: the watcher's thread may replace it meanwhile
+        search_pending = left is not None and left.search_pending
+        return _file(dev.output, rel, base_path, start_response, search_pending, generation)
 
     return app
 
