@@ -466,7 +466,7 @@ class Result:
     # wall time of each run, when a rebuild was timed several times: then wall, CPU and stages are the
     # median run's, and the peaks the largest of all runs
     runs: list[float] = field(default_factory=list)
-    search_after: float | None = None  # serve: seconds from the save until the search index had caught up
+    search_after: float | None = None  # serve: seconds from the save until what the first build left (the search index, later list pages, feeds) had caught up
 
 
 @dataclass(frozen=True)
@@ -820,8 +820,8 @@ def report(data: dict, command: str) -> str:
             lines.append(f"| {r['posts']:,} | {SCENARIO_LABELS[r['scenario']]} | {_parts(r['peak_parts'])} |")
     previews = [r for r in results if r["scenario"] in serve.LABELS]
     if previews:
-        lines += ["", "### serve: from saving a file to the reload event (the changed page served), and to the search index caught up", ""]
-        lines += ["| posts | case | to reload, s | to search caught up, s |", "|---:|---|---:|---:|"]
+        lines += ["", "### serve: from saving a file to the reload event (the changed page served), and to everything caught up (the search index, the later list pages, the feeds)", ""]
+        lines += ["| posts | case | to reload, s | to all caught up, s |", "|---:|---|---:|---:|"]
         for r in previews:
             status = "" if r["ok"] else f" FAILED: {r['error']}"
             search = f"{r['search_after']:.2f}" if r.get("search_after") is not None else "–"

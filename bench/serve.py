@@ -1,7 +1,7 @@
 """The writer's loop, timed: `serve` running, a post saved, and the moment its tabs are told to reload.
 
 Each case saves one file and waits on serve's event stream for the 'reload' that follows, then
-fetches the changed page to see the change is served; the 'caught-up' event (the index caught up)
+fetches the changed page to see the change is served; the 'caught-up' event (the search index, the later list pages and the feeds caught up)
 is timed too. Start-up is timed as a writer meets it: serve stopped and started again on the
 same project (a warm cache), until it answers the home page.
 """
@@ -39,7 +39,7 @@ WAIT = 180.0  # seconds any one event may take before the case counts as failed
 
 @dataclass
 class Timed:
-    """One case: the median seconds to the reload, every run's, and to the search index's catch-up."""
+    """One case: the median seconds to the reload, every run's, and to the catch-up of what the first build left."""
 
     case: str
     seconds: float
@@ -165,7 +165,7 @@ def time_serve(root: Path, posts: list[corpus.PostSpec], repeat: int, seed: int,
                         raise AssertionError(f"the page of {post.key} did not show the change when the reload came")
                     reloads.append(reloaded - saved)
                     searches.append(events.first("caught-up", saved) - saved)
-                    log(f"  serve {case:<15} reload {reloads[-1]:6.2f} s, search caught up {searches[-1]:6.2f} s")
+                    log(f"  serve {case:<15} reload {reloads[-1]:6.2f} s, all caught up {searches[-1]:6.2f} s")
                     time.sleep(0.5)
                 done.append(Timed(case, statistics.median(reloads), reloads, statistics.median(searches)))
             except (OSError, TimeoutError, AssertionError) as exc:
