@@ -129,12 +129,13 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
             with open_sink(out, dry_run, previous.state.spare) as sink:
                 images = make_images(opts.root, plan.site, content.static, settings.config.images, previous, sink, bar)
                 timings.lap("images")
-                rendered = render_pages(plan, env, comments, sink, previous, bar, opts.later and not dry_run)
+                later = opts.later and not dry_run  # serve: what a writer does not look at first waits for the build after
+                rendered = render_pages(plan, env, comments, sink, previous, bar, later)
                 pages = rendered.produced
                 timings.lap("render")
-                later = opts.later and bool(previous.state.search.shards)  # a first build has no index to keep
-                with search_index(plan, sink, previous, later) as indexing:  # Pagefind runs beside the next stage
-                    machine = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar, opts.later and not dry_run)
+                search_later = later and bool(previous.state.search.shards)  # a first build has no index to keep
+                with search_index(plan, sink, previous, search_later) as indexing:  # Pagefind runs beside the next stage
+                    machine = machine_outputs(plan, content.static, settings.endpoint, previous, sink, bar, later)
                     outputs = machine.produced
                     timings.lap("outputs")
                 search = indexing.result()
@@ -159,7 +160,7 @@ def build(opts: BuildOptions, use_cache: bool = True, bar: ProgressBar | None = 
     write = WriteReport(produced.written, len(produced.files) - produced.written, len(gone))
     return BuildReport(out, len(plan.site.posts), len(pages.files - pages.reused), len(produced.files), write,
                        timings.stages, comment_targets(plan.site), content.read, reused, content.hidden(opts.drafts, opts.future, now),
-                       content.warnings, later, rendered.left, machine.left)
+                       content.warnings, search_later, rendered.left, machine.left)
 
 
 @contextmanager
