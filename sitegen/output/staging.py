@@ -6,7 +6,6 @@ which keeps the pages in memory and writes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -148,7 +147,7 @@ class Staging:
             shutil.rmtree(tmp)
         if spare is not None and kept.is_dir() and out.is_dir():
             kept.rename(tmp)
-            _remove(tmp, spare)
+            _remove(tmp, spare, prune=False)  # their folders stay for the files put or linked there again; commit prunes the rest
             return cls(out, tmp, from_spare=True)
         if kept.exists():  # not what the cache knows of: moved out of its name at once, so no half-deleted one is trusted
             kept.rename(tmp)
@@ -163,8 +162,14 @@ class Staging:
         target = self.tmp / rel
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 target.unlink()  # a kept file may be a hard link of the output's: written in place, it would change the live site
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:  # a folder of the kept site whose files are gone, where this build has a file
+                if not _empty(target):
+                    raise
+                shutil.rmtree(target)
             if isinstance(content, Path):
                 shutil.copyfile(content, target)
             else:
@@ -206,6 +211,9 @@ class Staging:
         else:
             missing = (wanted | {MARKER}) - _existing(self.tmp)
         _carry_over(self.out, self.tmp, missing)
+        if self.from_spare:
+            for rel in set(spare or ()) - wanted:  # their folders, if this build left them empty
+                _prune(self.tmp, (self.tmp / rel).parent)
         exchange(self.tmp, self.out)
         kept = self.out.with_name(f".{self.out.name}.old")
         self.tmp.rename(kept)  # the old site, kept for the next build to start from
@@ -292,17 +300,23 @@ def _existing(folder: Path) -> set[str]:
     return found
 
 
-def _remove(tree: Path, files: Collection[str]) -> None:
-    """Delete ``files`` from ``tree``, where there, and the folders that leaves empty."""
+def _remove(tree: Path, files: Collection[str], prune: bool = True) -> None:
+    """Delete ``files`` from ``tree``, where there, and (with ``prune``) the folders that leaves empty."""
     for rel in files:
         path = tree / rel
         try:
             path.unlink()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # not there, or a folder of it is a file of this build's
             continue
         except IsADirectoryError:  # a file of the old site is a folder of the kept one's: none of its files is kept
             shutil.rmtree(path)
-        _prune(tree, path.parent)
+        if prune:
+            _prune(tree, path.parent)
+
+
+def _empty(folder: Path) -> bool:
+    """No file anywhere under ``folder``, only folders."""
+    return not any(names for _parent, _dirs, names in os.walk(folder))
 
 
 def _prune(top: Path, folder: Path) -> None:

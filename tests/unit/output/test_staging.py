@@ -110,6 +110,35 @@ def test_a_build_starts_from_the_kept_site_less_what_may_differ(tmp_path):
     assert tree(tmp_path / "._site.old") == {MARKER: b"", "a": b"2", "b": b"1", "c/d": b"1"}
 
 
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_a_kept_site_keeps_the_folders_of_what_may_differ_and_drops_those_left_empty(tmp_path):
+    out = tmp_path / "_site"
+    files = {"lista/sida/2/index.html": b"1", "lista/sida/3/index.html": b"1", "gammal/index.html": b"1", "x/y": b"1"}
+    write_site(out, files)
+    write_site(out, {**files, "lista/sida/2/index.html": b"2"})  # kept: the first; differing since: sida/2
+    spare = {"lista/sida/2/index.html", "lista/sida/3/index.html", "gammal/index.html", "x/y"}
+    with Staging.opened(out, spare=spare) as staging:
+        page_folder = (staging.tmp / "lista/sida/2").stat().st_ino
+        staging.put("lista/sida/2/index.html", b"3")  # into the folder it was in: not removed and made again
+        assert (staging.tmp / "lista/sida/2").stat().st_ino == page_folder
+        staging.put("x", b"a file where a folder was")  # the folder's files are gone: it gives way
+        wanted = {"lista/sida/2/index.html", "lista/sida/3/index.html", "x"}
+        staging.commit(wanted, previous=set(files), spare=spare)
+    assert tree(out) == {MARKER: b"", "lista/sida/2/index.html": b"3", "lista/sida/3/index.html": b"1", "x": b"a file where a folder was"}
+    assert folders(out) == {"lista", "lista/sida", "lista/sida/2", "lista/sida/3"}  # gammal/ went with its page
+
+
+def test_a_folder_of_the_kept_site_with_files_in_it_is_still_in_the_way(tmp_path):
+    out = tmp_path / "_site"
+    write_site(out, {"x/y": b"1", "x/z": b"1"})
+    write_site(out, {"x/y": b"2", "x/z": b"1"})
+    with Staging.opened(out, spare={"x/y"}) as staging, pytest.raises(BuildError, match="x"):
+        staging.put("x", b"a file where x/z still is")
+
 def test_a_kept_site_the_cache_does_not_know_is_not_used(tmp_path):
     out = tmp_path / "_site"
     write_site(out, {"a": b"1"})
