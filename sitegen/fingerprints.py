@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.kinds import POST_KINDS, PageKind
+from sitegen.kinds import PageKind
 
 if TYPE_CHECKING:
     import jinja2
@@ -152,19 +152,20 @@ def listing(site: Site) -> str:
     return digest([(p.key, p.meta_digest, p.url) for p in site.posts])
 
 
-def _posts(site: Site, keys, bodies: bool = False) -> list[tuple[str, str, str]]:
-    """What a list of posts shows: their metadata, and their bodies only where ``bodies`` (feeds)."""
+def _posts(site: Site, keys, bodies: bool = False) -> list:
+    """What a list of posts shows: their metadata, and their bodies only where ``bodies`` (feeds).
+
+    A post's ``meta_digest`` covers its key and URL, so a list names each post by it alone: a
+    third of the text to hash of a tuple of all three. A body's digest is of the bytes only.
+    """
     by_key = site.by_key
     if bodies:
         return [(k, (p := by_key[k]).digest, p.url) for k in keys]
-    return [(k, (p := by_key[k]).meta_digest, p.url) for k in keys]
+    return [by_key[k].meta_digest for k in keys]
 
 
-def _neighbour(site: Site, key: str | None) -> tuple | None:
-    if key is None:
-        return None
-    p = site.by_key[key]
-    return (p.key, p.meta_digest, p.url)
+def _neighbour(site: Site, key: str | None) -> str | None:
+    return None if key is None else site.by_key[key].meta_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,15 +177,25 @@ class PageInputs:
     shared: str  # ``shared()``
     listing: str  # ``listing()``
     search_shards: int  # how many shards the search index has: the search page merges them
+    places: Mapping[str, str]  # county code -> digest of what its and its municipalities' pages show of it (``_place``)
+    map: str  # digest of the map of every county (``_map``)
+
+
+def page_inputs(site: Site, comments: Mapping[str, tuple], shared_key: str, listing_key: str, search_shards: int) -> PageInputs:
+    """``PageInputs``, with the digests many pages share made once: a county's is on every page of its municipalities."""
+    places = {c.county.code: digest(_place(c)) for c in site.coverage}
+    return PageInputs(site, comments, shared_key, listing_key, search_shards, places, digest(_map(site)))
 
 
 def _post_page(job: PageJob, i: PageInputs) -> str:
     site = i.site
     post = site.by_key[job.ref[0]]
-    terms = [(t.kind, t.name, t.url) for kind in POST_KINDS for t in site.post_terms(post, kind)]
+    # of the post's terms, only a tag's name can change with other posts (the oldest spelling wins): the others'
+    # names and addresses follow from its front matter, which post.digest covers, and the settings in i.shared
+    tags = [t.name for t in site.post_terms(post, "tag")]
     related = _posts(site, site.related[post.key])  # the template may show any of their metadata
-    more = [(term.url, _posts(site, keys)) for term, keys in site.more_in(post)]  # "Fler besök i Borås"
-    return digest(i.shared, job, post.digest, post.url, post.key in site.scheduled, terms, related, more,
+    more = [(term.id, _posts(site, keys)) for term, keys in site.more_in(post)]  # "Fler besök i Borås"
+    return digest(i.shared, job, post.digest, post.url, post.key in site.scheduled, tags, related, more,
                   _neighbour(site, site.older[post.key]), _neighbour(site, site.newer[post.key]),
                   i.comments.get(post.key, ()))
 
@@ -208,24 +219,23 @@ def _map(site: Site) -> tuple:
 
 
 def _home_page(job: PageJob, i: PageInputs) -> str:
-    return _list_page(job, i, i.site.post_keys, _map(i.site) if job.number == 1 else ())  # the map is on page 1
+    return _list_page(job, i, i.site.post_keys, (i.map,) if job.number == 1 else ())  # the map is on page 1
 
 
-def _place(place: CountyCoverage | None) -> tuple | None:
+def _place(place: CountyCoverage) -> tuple:
     """A county's municipalities and their visits, by code: the registry that names them is in the cache key.
 
     Plain tuples: the repr of the dataclasses was half the time of fingerprinting every page.
     """
-    if place is None:
-        return None
     return (place.county.code, place.term_url, place.visits,
             tuple((m.municipality.code, m.term_url, m.visits, m.years) for m in place.municipalities))
 
 
 def _term_page(job: PageJob, i: PageInputs) -> str:
     term = i.site.term(*job.ref)
-    place = _place(i.site.place_of(term))  # a municipality's or county's page shows its county's municipalities and their visits
-    shown_map = _map(i.site) if term.kind == "county" and job.number == 1 else ()  # with the map of every county
+    county = i.site.county_code_of(term)  # a municipality's or county's page shows its county's municipalities and their visits
+    place = None if county is None else i.places[county]
+    shown_map = i.map if term.kind == "county" and job.number == 1 else ()  # with the map of every county
     return _list_page(job, i, term.post_keys, (term.name, term.url, term.description, place, shown_map))
 
 

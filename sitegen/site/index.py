@@ -77,10 +77,15 @@ class Site:
 
     def place_of(self, term: Term) -> CountyCoverage | None:
         """The county a municipality's or a county's page shows around it: its municipalities and their visits."""
+        code = self.county_code_of(term)
+        return None if code is None else self.county_coverage(code)
+
+    def county_code_of(self, term: Term) -> str | None:
+        """The code of the county a municipality's or a county's page shows around it; None for other terms."""
         if term.kind == "county":
-            return self.county_coverage(term.id)
+            return term.id
         if term.kind == "municipality":
-            return self.county_coverage(self.registry.municipality_by_code(term.id).county_code)
+            return self.registry.municipality_by_code(term.id).county_code
         return None
 
     def more_in(self, post: Post, limit: int = MORE_IN) -> tuple[tuple[Term, tuple[str, ...]], ...]:

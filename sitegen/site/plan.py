@@ -195,11 +195,11 @@ def plan_site(
     if known is not None and known.structure == structure:
         site = known.site.with_posts({p.key: p for p in posts})
         changed = {p.key for p in posts if p.digest != known.site.by_key[p.key].digest}
-        inputs_of = fingerprints.PageInputs(site, comments, known.shared, known.listing, shards)
+        inputs_of = fingerprints.page_inputs(site, comments, known.shared, known.listing, shards)
         return replace(known, site=site, fingerprints=fingerprints.post_pages(known.fingerprints, known.jobs, inputs_of, changed))
     site = build_index(config, registry, Urls.for_config(config), posts, pages, scheduled)
     jobs = plan_pages(site, {key: len(shown) for key, shown in comments.items()})
     shared = fingerprints.shared(inputs, site)
     listing = fingerprints.listing(site)
-    page_fingerprints = fingerprints.pages(jobs, fingerprints.PageInputs(site, comments, shared, listing, shards))
+    page_fingerprints = fingerprints.pages(jobs, fingerprints.page_inputs(site, comments, shared, listing, shards))
     return SitePlan(structure, site, jobs, shared, listing, page_fingerprints)

@@ -136,6 +136,24 @@ def test_a_feed_follows_a_tag_spelling_set_by_another_post(make_site, tmp_path):
     assert read_tree(root / "_site") == read_tree(tmp_path / "clean")
 
 
+def test_a_post_page_follows_a_tag_spelling_set_by_a_post_it_does_not_list(make_site, tmp_path):
+    # the post that sets the spelling is neither a neighbour, nor a related post, nor in "Fler besök i":
+    # only the tag's name ties the newest post's page to it
+    posts = {"o.md": post_text(title="Äldst", date="2010-01-01", municipality="Borås", plan_areas="[Samverkan]", tags="[Skolfam]")}
+    for i in range(6):
+        posts[f"u{i}.md"] = post_text(title=f"Umeå {i}", date=f"2017-0{i + 1}-01", municipality="Umeå", plan_areas="[Samverkan]",
+                                      tags="[skolfam]")
+    root = make_site(posts)
+    pipeline.build(pipeline.BuildOptions(root))
+    page = root / "_site" / "2017" / "06" / "umea-5" / "index.html"
+    assert ">Skolfam</a>" in page.read_text(encoding="utf-8")
+    (root / "posts" / "o.md").write_text(posts["o.md"].replace("tags: [Skolfam]", "tags: []"), encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(root))
+    assert ">skolfam</a>" in page.read_text(encoding="utf-8")
+    pipeline.build(pipeline.BuildOptions(root, output=tmp_path / "clean"), use_cache=False)
+    assert read_tree(root / "_site") == read_tree(tmp_path / "clean")
+
+
 def test_search_is_reindexed_only_when_its_text_changes(make_site):
     posts = {f"p{i}.md": post_text(title=f"Besök {i}", date=f"2017-0{i + 1}-01", municipality="Umeå") for i in range(3)}
     root = make_site(posts)
