@@ -206,13 +206,13 @@ class Staging:
         wanted = set(files)
         gone = (_existing(self.out) if previous is None else set(previous)) - wanted
         if self.from_spare:
-            _remove(self.tmp, gone)  # the kept site may still have them
+            _remove(self.tmp, gone, prune=False)  # the kept site may still have them
             missing = {rel for rel in wanted.intersection(spare or ()) if not os.path.lexists(self.tmp / rel)}
         else:
             missing = (wanted | {MARKER}) - _existing(self.tmp)
         _carry_over(self.out, self.tmp, missing)
         if self.from_spare:
-            for rel in set(spare or ()) - wanted:  # their folders, if this build left them empty
+            for rel in (set(spare or ()) | gone) - wanted:  # their folders, once, if this build left them empty
                 _prune(self.tmp, (self.tmp / rel).parent)
         exchange(self.tmp, self.out)
         kept = self.out.with_name(f".{self.out.name}.old")

@@ -110,7 +110,6 @@ def test_a_build_starts_from_the_kept_site_less_what_may_differ(tmp_path):
     assert tree(tmp_path / "._site.old") == {MARKER: b"", "a": b"2", "b": b"1", "c/d": b"1"}
 
 
-
 def folders(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
 
@@ -138,6 +137,7 @@ def test_a_folder_of_the_kept_site_with_files_in_it_is_still_in_the_way(tmp_path
     write_site(out, {"x/y": b"2", "x/z": b"1"})
     with Staging.opened(out, spare={"x/y"}) as staging, pytest.raises(BuildError, match="x"):
         staging.put("x", b"a file where x/z still is")
+
 
 def test_a_kept_site_the_cache_does_not_know_is_not_used(tmp_path):
     out = tmp_path / "_site"
